@@ -1,0 +1,169 @@
+"""Demo data for a local run: users for every role, organisations of every sector, a review and a second
+version of the model with illustrative proxy values. Running it again changes nothing.
+
+Never for production: it prints sign-in details and refuses to run with DEBUG off unless told it may.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from knowsley_sv.models import User
+from knowsley_sv.roles import Role
+from outcomes import services
+from outcomes.models import BoardMembership, ModelReview, Organisation, SocialValueModel, Ward
+
+# Printed for local demos; the command refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-only-password"  # noqa: S105
+
+# username, first name, last name, roles, organisation for a board seat
+USERS = [
+    ("board", "Bola", "Adeyemi", [Role.BOARD_MEMBER], "Knowsley CVS"),
+    ("board.chair", "Catherine", "Byrne", [Role.BOARD_MEMBER], "Knowsley Council"),
+    ("board.chamber", "Dev", "Mistry", [Role.BOARD_MEMBER], "Knowsley Chamber of Commerce"),
+    ("commissioner", "Chris", "Lowe", [Role.COMMISSIONER], None),
+    ("evaluator", "Eve", "Okafor", [Role.EVALUATOR], None),
+    ("supplier", "Sam", "Parry", [Role.SUPPLIER], None),
+    ("admin", "Alex", "Morgan", [Role.ADMINISTRATOR], None),
+]
+
+# Fictional organisations so every sector is represented.
+ORGANISATIONS = [
+    ("Halewood Facilities Ltd", Organisation.Sector.PRIVATE, Organisation.Size.MEDIUM, "Halewood South"),
+    ("Northwest Building Services plc", Organisation.Sector.PRIVATE, Organisation.Size.LARGE, None),
+    (
+        "Kirkby Community Kitchen CIC",
+        Organisation.Sector.SOCIAL_ENTERPRISE,
+        Organisation.Size.MICRO,
+        "Northwood",
+    ),
+    ("Prescot Youth Trust", Organisation.Sector.VOLUNTARY, Organisation.Size.SMALL, "Prescot North"),
+    ("Merseyside NHS Community Services", Organisation.Sector.PUBLIC, Organisation.Size.LARGE, None),
+    ("Stockbridge Homes", Organisation.Sector.HOUSING, Organisation.Size.MEDIUM, "Stockbridge"),
+]
+
+# Illustrative £ per unit, by unit: made-up round figures, never real valuations.
+ILLUSTRATIVE_PROXIES = {
+    "full-time equivalent years": Decimal("15000.00"),
+    "apprenticeship starts": Decimal("3000.00"),
+    "weeks": Decimal("150.00"),
+    "people": Decimal("1000.00"),
+    "hours": Decimal("15.00"),
+    "households": Decimal("300.00"),
+    "organisations": Decimal("5000.00"),
+    "£": Decimal("0.20"),
+    "full-time equivalent jobs": Decimal("15000.00"),
+    "sessions": Decimal("100.00"),
+}
+
+
+class Command(BaseCommand):
+    help = "Loads demo users, organisations and model history for a local run (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Run even though DEBUG is off (tests and throwaway environments only).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "seed_demo creates accounts with a published password: run it only with DJANGO_DEBUG=1."
+            )
+        with transaction.atomic():
+            users = self._users()
+            self._organisations(users)
+            self._model_history(users)
+        self._print_sign_ins()
+
+    def _users(self) -> dict[str, User]:
+        groups = {g.name: g for g in Group.objects.all()}
+        users = {}
+        for username, first, last, roles, _org in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                    "is_staff": Role.ADMINISTRATOR in roles,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                user.groups.set([groups[role] for role in roles])
+            users[username] = user
+        return users
+
+    def _organisations(self, users: dict[str, User]) -> None:
+        wards = {w.name: w for w in Ward.objects.all()}
+        for name, sector, size, ward in ORGANISATIONS:
+            Organisation.objects.get_or_create(
+                name=name,
+                defaults={
+                    "sector": sector,
+                    "size": size,
+                    "is_local": ward is not None,
+                    "local_basis": Organisation.LocalBasis.POSTCODE if ward else "",
+                    "ward": wards.get(ward),
+                },
+            )
+        started = timezone.localdate() - timedelta(days=400)
+        for username, _first, _last, _roles, org_name in USERS:
+            if org_name and not BoardMembership.objects.filter(person=users[username]).exists():
+                BoardMembership.objects.create(
+                    person=users[username],
+                    organisation=Organisation.objects.get(name=org_name),
+                    board_role=BoardMembership.BoardRole.CHAIR
+                    if username == "board.chair"
+                    else BoardMembership.BoardRole.MEMBER,
+                    started_on=started,
+                )
+
+    def _model_history(self, users: dict[str, User]) -> None:
+        """A review of version 1 that starts version 2, which gets illustrative proxies and is adopted."""
+        if ModelReview.objects.exists() or SocialValueModel.objects.filter(version__gt=1).exists():
+            return
+        chair = users["board.chair"]
+        v1 = SocialValueModel.objects.get(version=1)
+        services.review_record(
+            model=v1,
+            held_on=timezone.localdate(),
+            attendees=[users["board"], users["board.chair"], users["board.chamber"]],
+            evidence="Demo: the first consultation's results and the first quarter's delivery reports.",
+            findings="Demo: commissioners need a financial proxy for every indicator to compare bids.",
+            decisions="Demo: start version 2 with illustrative proxies until the council enters real ones.",
+            result=ModelReview.Result.NEW_DRAFT,
+            by=chair,
+        )
+        draft = SocialValueModel.objects.get(status=SocialValueModel.Status.DRAFT)
+        for outcome in draft.outcomes.prefetch_related("indicators"):
+            for indicator in outcome.indicators.all():
+                if indicator.proxy_value is None and indicator.unit in ILLUSTRATIVE_PROXIES:
+                    services.indicator_update(
+                        indicator=indicator,
+                        by=chair,
+                        proxy_value=ILLUSTRATIVE_PROXIES[indicator.unit],
+                        proxy_source="Illustrative figure for demonstrations, not a real valuation",
+                        proxy_year=timezone.localdate().year,
+                        proxy_licence="Illustrative (demo data)",
+                        proxy_illustrative=True,
+                    )
+        services.model_adopt(
+            model=draft,
+            change_summary="Demo: illustrative proxy values, so the demo can show social value in pounds.",
+            by=chair,
+        )
+
+    def _print_sign_ins(self) -> None:
+        self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")
+        for username, _first, _last, roles, _org in USERS:
+            self.stdout.write(f"  {username:<15} {', '.join(r.label for r in roles)}")

@@ -1,0 +1,71 @@
+"""The six roles of DESIGN §2 and the permissions each holds.
+
+Roles are Django groups (created by migration `knowsley_sv.0002_roles`). Residents need no account: the
+Resident group holds what anonymous visitors may do, so the public rights are written down in one place.
+Administrators manage users and organisations in the Django admin; being an administrator (or a superuser)
+grants no other role, so nobody sees sealed bids or drafts just by running the system.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    RESIDENT = "Resident", "Resident"
+    SUPPLIER = "Supplier", "Supplier"
+    COMMISSIONER = "Commissioner", "Commissioner"
+    EVALUATOR = "Evaluator", "Evaluator"
+    BOARD_MEMBER = "Board member", "Board member"
+    ADMINISTRATOR = "Administrator", "Administrator"
+
+
+_READ_MODEL = {
+    "outcomes.view_socialvaluemodel",
+    "outcomes.view_outcome",
+    "outcomes.view_indicator",
+}
+
+# "app_label.codename" per role. Later apps add theirs in their own migrations, and update this table,
+# which a test compares with the groups in the database.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.RESIDENT: set(_READ_MODEL),
+    Role.SUPPLIER: set(_READ_MODEL),
+    Role.EVALUATOR: set(_READ_MODEL),
+    Role.COMMISSIONER: _READ_MODEL
+    | {
+        "outcomes.view_organisation",
+        "outcomes.view_boardmembership",
+    },
+    Role.BOARD_MEMBER: _READ_MODEL
+    | {
+        "outcomes.add_socialvaluemodel",
+        "outcomes.change_socialvaluemodel",
+        "outcomes.adopt_socialvaluemodel",
+        "outcomes.change_outcome",
+        "outcomes.add_indicator",
+        "outcomes.change_indicator",
+        "outcomes.delete_indicator",
+        "outcomes.add_modelreview",
+        "outcomes.view_modelreview",
+        "outcomes.add_organisation",
+        "outcomes.change_organisation",
+        "outcomes.view_organisation",
+        "outcomes.add_boardmembership",
+        "outcomes.change_boardmembership",
+        "outcomes.view_boardmembership",
+    },
+    Role.ADMINISTRATOR: {
+        "knowsley_sv.add_user",
+        "knowsley_sv.change_user",
+        "knowsley_sv.view_user",
+        "auth.view_group",
+        "knowsley_sv.view_auditevent",
+        "outcomes.add_organisation",
+        "outcomes.change_organisation",
+        "outcomes.view_organisation",
+        "outcomes.add_boardmembership",
+        "outcomes.change_boardmembership",
+        "outcomes.view_boardmembership",
+        "outcomes.view_ward",
+        "outcomes.change_ward",
+    },
+}

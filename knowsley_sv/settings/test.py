@@ -1,0 +1,22 @@
+"""Test settings: small overrides of base (pytest-django loads these before any conftest runs)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdefghij")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # the live server is plain http
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
+
+STORAGES = {
+    **STORAGES,
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SECURE_HSTS_SECONDS = 0

@@ -1,0 +1,316 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
+from django import forms
+
+from knowsley_sv.forms import gds_helper
+from knowsley_sv.models import User
+from knowsley_sv.roles import Role
+
+from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, Ward
+
+PROXY_NEEDS_SOURCE = "Enter where the proxy value comes from"
+PROXY_NEEDS_YEAR = "Enter the edition year of the proxy value's source"
+PROXY_NEEDS_LICENCE = "Enter the licence of the proxy value's source"
+CODE_TAKEN = "Another indicator of this outcome already has the code {code}"
+LOCAL_NEEDS_BASIS = "Select how you know the organisation is local"
+BASIS_WITHOUT_LOCAL = "Only give a basis for an organisation that is local to Knowsley"
+ATTENDEES_NOT_BOARD = "Select only board members as attendees"
+
+
+class ModelStatementForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter the title of the model"})
+    statement = forms.CharField(
+        label="Statement on social value",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": "Enter the statement on social value"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS), Field.textarea("statement"), submit="Save"
+        )
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["title", "description", "pillar", "default_share"]
+        labels = {"default_share": "Default share of the social value weight (%)"}
+        error_messages = {
+            "title": {"required": "Enter the outcome's title"},
+            "pillar": {"required": "Select the outcome's pillar"},
+            "default_share": {
+                "required": "Enter the default share as a whole percentage from 0 to 100",
+                "invalid": "Enter the default share as a whole number, like 17",
+                "max_value": "The default share must be 100% or less",
+                "min_value": "The default share must be 0% or more",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "default_share"
+        ].help_text = "Shares of all six outcomes must add up to 100 before adoption."
+        self.helper = gds_helper(
+            Field.textarea("title", rows=2),
+            Field.textarea("description", rows=4),
+            Field.radios("pillar", inline=True, legend_size=Size.SMALL),
+            Field.text("default_share", field_width=Fixed.THREE),
+            submit="Save outcome",
+        )
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "unit",
+            "evidence",
+            "guidance",
+            "proxy_value",
+            "proxy_source",
+            "proxy_year",
+            "proxy_licence",
+            "proxy_illustrative",
+        ]
+        labels = {
+            "name": "Indicator",
+            "proxy_value": "Financial proxy (£ per unit), optional",
+            "proxy_source": "Source of the proxy value",
+            "proxy_year": "Edition year of the source",
+            "proxy_licence": "Licence of the source",
+            "proxy_illustrative": "This is an illustrative figure for demonstrations only",
+        }
+        help_texts = {
+            "proxy_licence": "For example Open Government Licence v3.0. Never National TOMs or HACT values.",
+        }
+        error_messages = {
+            "code": {"required": "Enter a code for the indicator, like 1.6"},
+            "name": {"required": "Enter what the indicator measures"},
+            "unit": {"required": "Enter the unit, like people, hours or tonnes CO2e"},
+            "evidence": {"required": "Enter the evidence a supplier must keep"},
+            "proxy_value": {
+                "invalid": "Enter the proxy value as an amount in pounds, like 245.00",
+                "min_value": "The proxy value cannot be negative",
+                "max_digits": "Enter a proxy value under £10,000,000,000",
+                "max_decimal_places": "Enter the proxy value to the nearest penny",
+            },
+            "proxy_year": {"invalid": "Enter the edition year as 4 digits, like 2021"},
+        }
+
+    def __init__(self, *args, outcome: Outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome = outcome
+        self.fields["proxy_year"].min_value = 1990
+        self.fields["proxy_year"].max_value = 2100
+        self.fields["proxy_year"].error_messages.update(
+            {
+                "min_value": "Enter an edition year of 1990 or later",
+                "max_value": "Enter an edition year before 2100",
+            }
+        )
+        self.fields["proxy_value"].widget.attrs["inputmode"] = "decimal"
+        self.helper = gds_helper(
+            Field.text("code", field_width=Fixed.FIVE),
+            Field.textarea("name", rows=2),
+            Field.text("unit", field_width=Fluid.ONE_HALF),
+            Field.textarea("evidence", rows=3),
+            Field.textarea("guidance", rows=3),
+            Field.text("proxy_value", field_width=Fixed.TEN),
+            Field.text("proxy_source", field_width=Fluid.FULL),
+            Field.text("proxy_year", field_width=Fixed.FOUR),
+            Field.text("proxy_licence", field_width=Fluid.TWO_THIRDS),
+            Field.checkbox("proxy_illustrative", small=True),
+            submit="Save indicator",
+        )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        taken = Indicator.objects.filter(outcome=self.outcome, code=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(CODE_TAKEN.format(code=code))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("proxy_value") is not None:
+            for field, message in (
+                ("proxy_source", PROXY_NEEDS_SOURCE),
+                ("proxy_year", PROXY_NEEDS_YEAR),
+                ("proxy_licence", PROXY_NEEDS_LICENCE),
+            ):
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.outcome = self.outcome
+        super()._post_clean()
+
+
+class AdoptForm(forms.Form):
+    change_summary = forms.CharField(
+        label="What changed from the adopted version, and why",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what changed and why, so residents and suppliers can follow it"},
+    )
+    confirm = forms.BooleanField(
+        label="I confirm the board agreed to adopt this version",
+        error_messages={"required": "Confirm that the board agreed to adopt this version"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.textarea("change_summary"), Field.checkbox("confirm"), submit="Adopt this version"
+        )
+
+
+class ReviewForm(forms.ModelForm):
+    held_on = DateInputField(label="Date of the review meeting", help_text="For example, 27 3 2026")
+    attendees = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select the board members who attended",
+            "invalid_choice": ATTENDEES_NOT_BOARD,
+        },
+    )
+
+    class Meta:
+        model = ModelReview
+        fields = ["held_on", "attendees", "evidence", "findings", "decisions", "result"]
+        widgets = {"result": forms.RadioSelect}
+        labels = {"result": "What did the board decide about the model?"}
+        error_messages = {
+            "evidence": {"required": "Enter the evidence the board considered"},
+            "findings": {"required": "Enter what the board found"},
+            "decisions": {"required": "Enter what the board decided"},
+            "result": {"required": "Select whether the model was kept or a new draft started"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].error_messages.update(
+            {
+                "required": "Enter the date of the review meeting",
+                "incomplete": "Enter the full date of the meeting",
+            }
+        )
+        self.fields["attendees"].queryset = User.objects.filter(
+            groups__name=Role.BOARD_MEMBER, is_active=True
+        ).order_by("first_name", "last_name")
+        self.helper = gds_helper(
+            Field("held_on"),
+            Field.checkboxes("attendees", small=True, legend_size=Size.SMALL),
+            Field.textarea("evidence", rows=4),
+            Field.textarea("findings", rows=4),
+            Field.textarea("decisions", rows=4),
+            Field.radios("result", legend_size=Size.SMALL),
+            submit="Record review",
+        )
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "sector", "size", "is_local", "local_basis", "postcode", "ward", "website"]
+        widgets = {"sector": forms.RadioSelect, "size": forms.RadioSelect, "local_basis": forms.RadioSelect}
+        labels = {
+            "is_local": "The organisation is local to Knowsley",
+            "local_basis": "How do you know it is local? (if it is)",
+            "postcode": "Postcode (optional)",
+            "ward": "Ward (optional)",
+            "website": "Website (optional)",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the organisation's name",
+                "unique": "An organisation with this name already exists",
+            },
+            "sector": {"required": "Select the organisation's sector"},
+            "size": {"required": "Select the organisation's size"},
+            "website": {"invalid": "Enter the website address in full, like https://www.example.org"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Ward.objects.all()
+        self.fields["ward"].empty_label = "Not in Knowsley, or not known"
+        self.fields["local_basis"].choices = list(Organisation.LocalBasis.choices)
+        self.fields["local_basis"].required = False
+        self.helper = gds_helper(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.radios("sector", legend_size=Size.SMALL, small=True),
+            Field.radios("size", legend_size=Size.SMALL, small=True),
+            Field.checkbox("is_local", small=True),
+            Field.radios("local_basis", legend_size=Size.SMALL, small=True),
+            Field.text("postcode", field_width=Fixed.TEN),
+            Field.select("ward"),
+            Field.text("website", field_width=Fluid.TWO_THIRDS),
+            submit="Save organisation",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_local") and not cleaned.get("local_basis"):
+            self.add_error("local_basis", LOCAL_NEEDS_BASIS)
+        if not cleaned.get("is_local") and cleaned.get("local_basis"):
+            self.add_error("local_basis", BASIS_WITHOUT_LOCAL)
+        if "postcode" in cleaned:
+            cleaned["postcode"] = cleaned["postcode"].strip().upper()
+        return cleaned
+
+
+class BoardMembershipForm(forms.ModelForm):
+    started_on = DateInputField(label="Date they joined the board", help_text="For example, 1 4 2026")
+
+    class Meta:
+        model = BoardMembership
+        fields = ["person", "board_role", "started_on"]
+        widgets = {"board_role": forms.RadioSelect}
+        labels = {"person": "Person", "board_role": "Role on the board"}
+        error_messages = {
+            "person": {"required": "Select the person joining the board"},
+            "board_role": {"required": "Select their role on the board"},
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["person"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name"
+        )
+        self.fields["started_on"].error_messages.update({"required": "Enter the date they joined the board"})
+        self.helper = gds_helper(
+            Field.select("person"),
+            Field.radios("board_role", legend_size=Size.SMALL, small=True, inline=True),
+            Field("started_on"),
+            submit="Add to the board",
+        )
+
+    def _post_clean(self):
+        self.instance.organisation = self.organisation
+        super()._post_clean()
+
+
+class EndMembershipForm(forms.Form):
+    ended_on = DateInputField(label="Date they left the board", help_text="For example, 31 3 2027")
+
+    def __init__(self, *args, started_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started_on = started_on
+        self.fields["ended_on"].error_messages.update({"required": "Enter the date they left the board"})
+        self.helper = gds_helper(Field("ended_on"), submit="End membership")
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on < self.started_on:
+            raise forms.ValidationError(
+                f"The date they left must be on or after the date they joined ({self.started_on:%-d %B %Y})"
+            )
+        return ended_on
