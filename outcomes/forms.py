@@ -216,6 +216,13 @@ class ReviewForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the website address in full, like https://www.example.org"},
+    )
+
     class Meta:
         model = Organisation
         fields = ["name", "sector", "size", "is_local", "local_basis", "postcode", "ward", "website"]
@@ -225,7 +232,6 @@ class OrganisationForm(forms.ModelForm):
             "local_basis": "How do you know it is local? (if it is)",
             "postcode": "Postcode (optional)",
             "ward": "Ward (optional)",
-            "website": "Website (optional)",
         }
         error_messages = {
             "name": {
@@ -234,7 +240,6 @@ class OrganisationForm(forms.ModelForm):
             },
             "sector": {"required": "Select the organisation's sector"},
             "size": {"required": "Select the organisation's size"},
-            "website": {"invalid": "Enter the website address in full, like https://www.example.org"},
         }
 
     def __init__(self, *args, **kwargs):

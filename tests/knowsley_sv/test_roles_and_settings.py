@@ -1,0 +1,143 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from knowsley_sv.access import role_required, user_has_role
+from knowsley_sv.audit import audit_record, audit_trail_for
+from knowsley_sv.roles import ROLE_PERMISSIONS, Role
+
+from ..factories import OrganisationFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_the_six_roles_exist_as_groups_with_exactly_the_permissions_in_roles_py():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
+    for role in Role:
+        group = Group.objects.get(name=role)
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
+        assert granted == ROLE_PERMISSIONS[role], role
+
+
+@pytest.mark.django_db
+def test_roles_come_from_groups_and_superusers_get_none_for_free():
+    board = UserFactory(username="b", roles=[Role.BOARD_MEMBER])
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    assert board.has_role(Role.BOARD_MEMBER) and not board.has_role(Role.COMMISSIONER)
+    assert not root.has_role(*Role)
+    assert not user_has_role(AnonymousUser(), Role.RESIDENT)
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_holds_no_role():
+    user = UserFactory(username="gone", roles=[Role.BOARD_MEMBER], is_active=False)
+    assert not user.has_role(Role.BOARD_MEMBER)
+
+
+@pytest.mark.django_db
+def test_role_required_sends_anonymous_to_sign_in_and_refuses_other_roles():
+    @role_required(Role.COMMISSIONER)
+    def view(request):
+        return HttpResponse("ok")
+
+    request = RequestFactory().get("/secret/")
+    request.user = AnonymousUser()
+    response = view(request)
+    assert response.status_code == 302 and response.url == "/sign-in/?next=/secret/"
+    request.user = UserFactory(username="s", roles=[Role.SUPPLIER])
+    with pytest.raises(PermissionDenied):
+        view(request)
+    request.user = UserFactory(username="c", roles=[Role.COMMISSIONER])
+    assert view(request).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_records_who_did_what_to_which_object():
+    user = UserFactory(username="auditor", first_name="Ann", last_name="Smith")
+    organisation = OrganisationFactory()
+    event = audit_record(
+        actor=user, action="organisation.update", target=organisation, before={"a": 1}, after={"a": 2}
+    )
+    assert event.actor_label == "Ann Smith"
+    assert list(audit_trail_for(organisation)) == [event]
+
+
+def _run_manage(*args, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_extra)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_silent_in_production_mode():
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.production",
+            "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "socialvalue.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_is_silent_with_debug_off_in_base_settings():
+    result = _run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "socialvalue.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run_manage(
+        "check",
+        env_extra={"DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.production", "DATABASE_URL": "sqlite://"},
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _run_manage(
+        "check",
+        env_extra={
+            "DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.production",
+            "DJANGO_DEBUG": "1",
+            "DJANGO_SECRET_KEY": "x" * 60,
+        },
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    import dj_database_url
+
+    config = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/knowsley")
+    assert config["ENGINE"] == "django.db.backends.postgresql" and config["NAME"] == "knowsley"
