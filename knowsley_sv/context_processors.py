@@ -7,21 +7,27 @@ SERVICE_NAME = "Knowsley Social Value"
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
-    items = [("The model", reverse("outcomes:model"))]
+    items = [("The model", reverse("outcomes:model")), ("Consultations", reverse("consultation:list"))]
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),
             ("Reviews", reverse("outcomes:reviews")),
         ]
     if user_has_role(user, Role.BOARD_MEMBER, Role.COMMISSIONER):
-        items.append(("Organisations", reverse("outcomes:organisations")))
+        items += [
+            ("Manage consultations", reverse("consultation:manage_list")),
+            ("Organisations", reverse("outcomes:organisations")),
+        ]
     return items
 
 
 def service(request) -> dict:
     """Service name, navigation for the signed-in roles, and the review-overdue banner for the board."""
     user = request.user
-    nav = [(label, url, request.path.startswith(url)) for label, url in _nav_for(user)]
+    items = _nav_for(user)
+    # The longest matching address is the active item (/consultations/manage/ over /consultations/).
+    active = max((url for _, url in items if request.path.startswith(url)), key=len, default=None)
+    nav = [(label, url, url == active) for label, url in items]
     context = {"service_name": SERVICE_NAME, "service_nav": nav, "review_status": None}
     if user_has_role(user, Role.BOARD_MEMBER):
         from outcomes.selectors import review_status

@@ -27,13 +27,15 @@ _READ_MODEL = {
 # "app_label.codename" per role. Later apps add theirs in their own migrations, and update this table,
 # which a test compares with the groups in the database.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.RESIDENT: set(_READ_MODEL),
+    Role.RESIDENT: _READ_MODEL | {"consultation.view_consultation"},
     Role.SUPPLIER: set(_READ_MODEL),
     Role.EVALUATOR: set(_READ_MODEL),
     Role.COMMISSIONER: _READ_MODEL
     | {
         "outcomes.view_organisation",
         "outcomes.view_boardmembership",
+        "consultation.view_consultation",
+        "consultation.add_response",
     },
     Role.BOARD_MEMBER: _READ_MODEL
     | {
@@ -52,6 +54,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outcomes.add_boardmembership",
         "outcomes.change_boardmembership",
         "outcomes.view_boardmembership",
+        "consultation.add_consultation",
+        "consultation.change_consultation",
+        "consultation.view_consultation",
+        "consultation.view_response",
+        "consultation.view_comment",
+        "consultation.change_comment",
+        "consultation.view_contactrecord",
+        "consultation.delete_contactrecord",
+        "consultation.view_wardpopulation",
+        "consultation.change_wardpopulation",
     },
     Role.ADMINISTRATOR: {
         "knowsley_sv.add_user",

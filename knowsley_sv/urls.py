@@ -13,5 +13,6 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("", include("outcomes.urls")),
+    path("", include("consultation.urls")),
     path("admin/", admin.site.urls),
 ]

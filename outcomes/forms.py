@@ -181,9 +181,16 @@ class ReviewForm(forms.ModelForm):
         },
     )
 
+    consultations = forms.ModelMultipleChoiceField(
+        label="Consultations considered (optional)",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = ModelReview
-        fields = ["held_on", "attendees", "evidence", "findings", "decisions", "result"]
+        fields = ["held_on", "attendees", "consultations", "evidence", "findings", "decisions", "result"]
         widgets = {"result": forms.RadioSelect}
         labels = {"result": "What did the board decide about the model?"}
         error_messages = {
@@ -204,9 +211,19 @@ class ReviewForm(forms.ModelForm):
         self.fields["attendees"].queryset = User.objects.filter(
             groups__name=Role.BOARD_MEMBER, is_active=True
         ).order_by("first_name", "last_name")
+        from consultation.models import Consultation
+
+        self.fields["consultations"].queryset = Consultation.objects.closed().order_by("-closes_at")
+        if not self.is_bound:
+            # Consultations whose split the board adopted since the last review are evidence for this one.
+            self.initial.setdefault(
+                "consultations",
+                list(Consultation.objects.filter(split_adopted_at__isnull=False, reviews=None)),
+            )
         self.helper = gds_helper(
             Field("held_on"),
             Field.checkboxes("attendees", small=True, legend_size=Size.SMALL),
+            Field.checkboxes("consultations", small=True, legend_size=Size.SMALL),
             Field.textarea("evidence", rows=4),
             Field.textarea("findings", rows=4),
             Field.textarea("decisions", rows=4),

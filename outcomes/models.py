@@ -339,6 +339,12 @@ class ModelReview(models.Model):
     model = models.ForeignKey(SocialValueModel, on_delete=models.PROTECT, related_name="reviews")
     held_on = models.DateField()
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="model_reviews")
+    consultations = models.ManyToManyField(
+        "consultation.Consultation",
+        blank=True,
+        related_name="reviews",
+        verbose_name="consultations considered",
+    )
     evidence = models.TextField("evidence considered", help_text="Consultation results, delivery figures")
     findings = models.TextField()
     decisions = models.TextField()

@@ -93,7 +93,11 @@ def reviews() -> QuerySet[ModelReview]:
 
 
 def review_detail(pk: int) -> ModelReview:
-    return ModelReview.objects.select_related("model", "recorded_by").prefetch_related("attendees").get(pk=pk)
+    return (
+        ModelReview.objects.select_related("model", "recorded_by")
+        .prefetch_related("attendees", "consultations")
+        .get(pk=pk)
+    )
 
 
 def organisations(*, sector: str = "", query: str = "") -> QuerySet[Organisation]:

@@ -215,6 +215,7 @@ def review_record(
     decisions: str,
     result: str,
     by: User,
+    consultations=(),
 ) -> ModelReview:
     """Record the board's review of the adopted version; a "new draft" result starts one if none is open."""
     review = ModelReview(
@@ -229,11 +230,17 @@ def review_record(
     review.full_clean()
     review.save()
     review.attendees.set(attendees)
+    review.consultations.set(consultations)
     audit_record(
         actor=by,
         action="review.record",
         target=review,
-        after={"held_on": held_on, "result": result, "attendees": [a.pk for a in attendees]},
+        after={
+            "held_on": held_on,
+            "result": result,
+            "attendees": [a.pk for a in attendees],
+            "consultations": [c.pk for c in consultations],
+        },
     )
     if (
         result == ModelReview.Result.NEW_DRAFT

@@ -306,6 +306,7 @@ class ReviewCreateView(RoleRequiredMixin, ServiceFormView):
                 for name in ("held_on", "evidence", "findings", "decisions", "result")
             },
             attendees=list(form.cleaned_data["attendees"]),
+            consultations=list(form.cleaned_data["consultations"]),
         )
 
 

@@ -4,6 +4,7 @@ version of the model with illustrative proxy values. Running it again changes no
 Never for production: it prints sign-in details and refuses to run with DEBUG off unless told it may.
 """
 
+import random
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from consultation import services as consultation_services
+from consultation.aggregation import largest_remainder
+from consultation.models import Comment, Consultation, Response, WardPopulation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services
@@ -62,6 +66,38 @@ ILLUSTRATIVE_PROXIES = {
 }
 
 
+DEMO_COMMENTS = [
+    "More apprenticeships for young people leaving school in Kirkby.",
+    "Local people should get the jobs on local building sites.",
+    "Help for older people to stay in their homes would take pressure off services.",
+    "Our community centre relies on volunteers and needs more of them.",
+    "Support the small shops and cafes on the high street.",
+    "Cleaner parks and more recycling points, please.",
+    "Nothing about transport: buses to work are a big problem.",
+]
+PREFERENCES = [30, 20, 15, 10, 10, 15]  # what the demo's residents lean towards, by outcome
+
+
+def _demo_answers(rng: random.Random, wards: list[int]) -> consultation_services.Answers:
+    raw = [max(0.0, rng.gauss(p, 8)) for p in PREFERENCES]
+    if rng.random() < 0.15:  # some give everything to one or two outcomes
+        raw = [rng.random() ** 4 for _ in PREFERENCES]
+    shares = largest_remainder(raw)
+    comments = {n: rng.choice(DEMO_COMMENTS) for n in range(1, 7) if rng.random() < 0.08}
+    return consultation_services.Answers(
+        points=dict(zip(range(1, 7), shares, strict=True)),
+        comments=comments,
+        missing=DEMO_COMMENTS[-1] if rng.random() < 0.05 else "",
+        ward_id=rng.choice(wards) if rng.random() < 0.9 else None,
+        age_band=rng.choice([*Response.AgeBand.values, ""]),
+        lives_in_borough=rng.random() < 0.85,
+        works_in_borough=rng.random() < 0.4,
+        runs_business_in_borough=rng.random() < 0.05,
+        volunteers_in_borough=rng.random() < 0.2,
+        consent_to_quote=rng.random() < 0.6,
+    )
+
+
 class Command(BaseCommand):
     help = "Loads demo users, organisations and model history for a local run (idempotent)."
 
@@ -81,6 +117,7 @@ class Command(BaseCommand):
             users = self._users()
             self._organisations(users)
             self._model_history(users)
+            self._consultations(users)
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:
@@ -162,6 +199,59 @@ class Command(BaseCommand):
             change_summary="Demo: illustrative proxy values, so the demo can show social value in pounds.",
             by=chair,
         )
+
+    def _consultations(self, users: dict[str, User]) -> None:
+        """An open and a closed consultation with a few hundred varied responses, and illustrative
+        ward populations so that weighted results show."""
+        if Consultation.objects.exists():
+            return
+        rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+        for figure in WardPopulation.objects.select_related("ward"):
+            consultation_services.ward_population_update(
+                figure=figure,
+                by=users["board.chair"],
+                population=rng.randint(7000, 12500),
+                year=2024,
+                source="Illustrative figure for demonstrations",
+                illustrative=True,
+            )
+        model = SocialValueModel.objects.adopted().get()
+        now = timezone.now()
+        closed = Consultation.objects.create(
+            title="What matters most in Knowsley: 2026",
+            slug="priorities-2026",
+            summary="Demo: the board proposes to weight tender social value by what residents value most.",
+            how_answers_are_used="Demo: the average points become the proposed split of the next version.",
+            model=model,
+            opens_at=now - timedelta(days=60),
+            closes_at=now + timedelta(days=1),
+            created_by=users["board.chair"],
+        )
+        opened = Consultation.objects.create(
+            title="What matters most in Knowsley: 2027",
+            slug="priorities-2027",
+            summary="Demo: tell us which outcomes matter most to you for contracts let in 2027.",
+            how_answers_are_used="Demo: the board will publish the results and its response when it closes.",
+            model=model,
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=50),
+            created_by=users["board.chair"],
+        )
+        wards = list(Ward.objects.values_list("pk", flat=True))
+        for consultation, count, days in ((closed, 320, 55), (opened, 180, 9)):
+            for i in range(count):
+                consultation_services.response_submit(
+                    consultation=consultation,
+                    answers=_demo_answers(rng, wards),
+                    channel=Response.Channel.ONLINE if i % 10 else Response.Channel.PAPER,
+                    entered_by=None if i % 10 else users["commissioner"],
+                    submitted_at=now - timedelta(days=rng.uniform(0.1, days)),
+                )
+        Consultation.objects.filter(pk=closed.pk).update(closes_at=now - timedelta(days=3))
+        for comment in Comment.objects.filter(response__consultation=closed)[:12]:
+            consultation_services.comment_publish(
+                comment=comment, published_text=comment.text, by=users["board"]
+            )
 
     def _print_sign_ins(self) -> None:
         self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")

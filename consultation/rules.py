@@ -1,0 +1,67 @@
+"""Rules for a resident's answers: pure functions, no ORM, no request."""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+
+TOTAL_POINTS = 100
+
+ENTER_WHOLE_NUMBER = "Enter the points for outcome {number} as a whole number, like 20"
+NOT_NEGATIVE = "Points for outcome {number} cannot be less than 0"
+AT_MOST_100 = "Points for outcome {number} cannot be more than 100"
+MUST_TOTAL_100 = "Your points must add up to 100. At the moment they add up to {total}."
+
+
+def allocation_problems(points: Mapping[int, object]) -> dict[int | None, str]:
+    """Plain-English problems with a set of allocations, by outcome number (None: the total).
+
+    `points` maps each outcome number to what was typed (a string, an int or None for blank); blanks count
+    as 0, so a resident can leave outcomes they do not want to give points to.
+    """
+    problems: dict[int | None, str] = {}
+    total = 0
+    for number, raw in sorted(points.items()):
+        value = parse_points(raw)
+        if value is None:
+            problems[number] = ENTER_WHOLE_NUMBER.format(number=number)
+        elif value < 0:
+            problems[number] = NOT_NEGATIVE.format(number=number)
+        elif value > TOTAL_POINTS:
+            problems[number] = AT_MOST_100.format(number=number)
+        else:
+            total += value
+    if not problems and total != TOTAL_POINTS:
+        problems[None] = MUST_TOTAL_100.format(total=total)
+    return problems
+
+
+def parse_points(raw: object) -> int | None:
+    """The whole number typed, 0 for a blank, None if it is not a whole number ("12.5", "ten")."""
+    if raw is None:
+        return 0
+    if isinstance(raw, int):
+        return raw
+    text = str(raw).strip()
+    if text == "":
+        return 0
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    return sign * int(digits) if digits.isdigit() and len(digits) <= 4 else None
+
+
+def running_total(points: Mapping[int, object]) -> int:
+    """The sum of the valid whole numbers typed so far (what the page shows as the current total)."""
+    return sum(v for v in (parse_points(raw) for raw in points.values()) if v is not None)
+
+
+def answers_fingerprint(answers: Mapping) -> str:
+    """A stable hash of a response's answers, to spot the same response sent twice."""
+    canonical = json.dumps(answers, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def client_key(*, secret: str, remote_addr: str, user_agent: str) -> str:
+    """A keyed hash of the client, used only as a cache key (rate limits, duplicates); never stored."""
+    message = f"{remote_addr}|{user_agent}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,327 @@
+"""Writes for consultations: each in one transaction, validated, audited where an officer acts."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from knowsley_sv.audit import audit_record
+from knowsley_sv.models import User
+from outcomes import services as outcome_services
+from outcomes.models import Outcome, SocialValueModel, Ward
+
+from . import rules
+from .models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
+
+NOT_OPEN_YET = "This consultation opens on {opens:%-d %B %Y at %-I:%M%p}."
+CLOSED = "This consultation closed on {closes:%-d %B %Y at %-I:%M%p}. Thank you for your interest."
+RESPONSE_PUBLISHED = (
+    "The board has published its response to this consultation, so no more answers can be entered."
+)
+NOT_CLOSED_YET = "The consultation is still open. Wait until it closes on {closes:%-d %B %Y}."
+WITHDRAW_CLOSED = "The consultation has closed, so responses can no longer be withdrawn."
+NO_SUCH_RECEIPT = "We could not find a response with that receipt code. Check the code and try again."
+SPLIT_ALREADY_ADOPTED = "The proposed split was already adopted into version {version} on {on:%-d %B %Y}."
+NOTHING_TO_ADOPT = "There are not enough responses to propose a split."
+STARTED_AFTER_OPENING = "The questions cannot change once the consultation has opened."
+
+ACCEPT_ONCE_SECONDS = 10 * 60  # a resubmission of the same answers within this time returns the first
+SUSPECT_DUPLICATE_SECONDS = 24 * 60 * 60  # the same answers from the same client within a day are flagged
+CONTACT_KEEP_DAYS = 365  # after the consultation closes
+
+
+@dataclass
+class Answers:
+    """A resident's answers, as the forms produce them."""
+
+    points: dict[int, int]  # outcome number -> points
+    comments: dict[int, str] = field(default_factory=dict)  # outcome number -> text
+    missing: str = ""
+    ward_id: int | None = None
+    age_band: str = ""
+    lives_in_borough: bool = False
+    works_in_borough: bool = False
+    runs_business_in_borough: bool = False
+    volunteers_in_borough: bool = False
+    consent_to_quote: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "points": {str(k): v for k, v in sorted(self.points.items())},
+            "comments": {str(k): v for k, v in sorted(self.comments.items()) if v.strip()},
+            "missing": self.missing.strip(),
+            "ward_id": self.ward_id,
+            "age_band": self.age_band,
+            "lives": self.lives_in_borough,
+            "works": self.works_in_borough,
+            "business": self.runs_business_in_borough,
+            "volunteers": self.volunteers_in_borough,
+            "consent": self.consent_to_quote,
+        }
+
+
+def check_accepting(consultation: Consultation, *, channel: str, now=None) -> None:
+    """Online answers only while open; officers may key paper and event answers until the board responds."""
+    now = now or timezone.now()
+    if now < consultation.opens_at:
+        raise ValidationError(
+            NOT_OPEN_YET.format(opens=timezone.localtime(consultation.opens_at)), code="not_open"
+        )
+    if channel == Response.Channel.ONLINE and now >= consultation.closes_at:
+        raise ValidationError(CLOSED.format(closes=timezone.localtime(consultation.closes_at)), code="closed")
+    if consultation.board_response_published_at:
+        raise ValidationError(RESPONSE_PUBLISHED, code="responded")
+
+
+def _check_answers(consultation: Consultation, answers: Answers) -> dict[int, Outcome]:
+    outcomes = {o.number: o for o in consultation.model.outcomes.all()}
+    problems = rules.allocation_problems({n: answers.points.get(n) for n in outcomes})
+    if problems:
+        raise ValidationError({f"points_{k}" if k else "__all__": v for k, v in problems.items()})
+    unknown = set(answers.points) - set(outcomes)
+    if unknown:
+        raise ValidationError(f"Outcomes {sorted(unknown)} are not part of this consultation.")
+    if answers.ward_id is not None and not Ward.objects.filter(pk=answers.ward_id).exists():
+        raise ValidationError({"ward": "Select your ward from the list"})
+    return outcomes
+
+
+@transaction.atomic
+def _store(*, consultation, outcomes, answers, receipt, channel, entered_by, submitted_at, suspected, email):
+    response = Response(
+        consultation=consultation,
+        receipt_code=receipt,
+        channel=channel,
+        entered_by=entered_by,
+        submitted_at=submitted_at or timezone.now(),
+        ward_id=answers.ward_id,
+        age_band=answers.age_band,
+        lives_in_borough=answers.lives_in_borough,
+        works_in_borough=answers.works_in_borough,
+        runs_business_in_borough=answers.runs_business_in_borough,
+        volunteers_in_borough=answers.volunteers_in_borough,
+        consent_to_quote=answers.consent_to_quote,
+        is_suspected_duplicate=suspected,
+    )
+    response.full_clean(validate_unique=False)  # the database's unique receipt code settles races
+    response.save()
+    Allocation.objects.bulk_create(
+        Allocation(response=response, outcome=outcomes[n], points=answers.points.get(n, 0)) for n in outcomes
+    )
+    comments = [
+        Comment(response=response, outcome=outcomes[n], text=text.strip())
+        for n, text in sorted(answers.comments.items())
+        if text.strip() and n in outcomes
+    ]
+    if answers.missing.strip():
+        comments.append(Comment(response=response, outcome=None, text=answers.missing.strip()))
+    Comment.objects.bulk_create(comments)
+    if email:
+        contact_add(consultation=consultation, email=email)
+    if entered_by is not None:
+        audit_record(actor=entered_by, action="response.enter", target=response, after={"channel": channel})
+    return response
+
+
+def response_submit(
+    *,
+    consultation: Consultation,
+    answers: Answers,
+    channel: str = Response.Channel.ONLINE,
+    entered_by: User | None = None,
+    client: str = "",
+    submitted_at=None,
+    email: str = "",
+) -> Response:
+    """Store a response with its allocations and comments, once.
+
+    The same answers from the same client within ACCEPT_ONCE_SECONDS return the first response (a double
+    click or a retry makes one response); within a day they are stored but flagged as a suspected duplicate.
+    Client keys live only in the cache, never in the database.
+    """
+    check_accepting(consultation, channel=channel)
+    outcomes = _check_answers(consultation, answers)
+    fingerprint = rules.answers_fingerprint(answers.as_dict())
+    once_key = f"consultation:{consultation.pk}:once:{client}:{fingerprint}" if client else None
+    seen_key = f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None
+    receipt = Response._meta.get_field("receipt_code").default()
+    first = True
+    if once_key:
+        first = cache.add(once_key, receipt, ACCEPT_ONCE_SECONDS)
+        if not first:
+            # The same answers again: reuse the first attempt's receipt code, so that if it has been stored
+            # we return it, and if it is still being stored the unique receipt code stops a second copy.
+            receipt = cache.get(once_key) or receipt
+            existing = Response.objects.filter(receipt_code=receipt).first()
+            if existing is not None:
+                return existing
+    suspected = bool(seen_key and cache.get(seen_key))
+    try:
+        response = _store(
+            consultation=consultation,
+            outcomes=outcomes,
+            answers=answers,
+            receipt=receipt,
+            channel=channel,
+            entered_by=entered_by,
+            submitted_at=submitted_at,
+            suspected=suspected,
+            email=email,
+        )
+    except IntegrityError:
+        existing = Response.objects.filter(receipt_code=receipt).first()
+        if not first and existing is not None:
+            return existing
+        if first and once_key:
+            cache.delete(once_key)
+        raise
+    except Exception:
+        if first and once_key:
+            cache.delete(once_key)
+        raise
+    if seen_key:
+        cache.set(seen_key, receipt, SUSPECT_DUPLICATE_SECONDS)
+    return response
+
+
+def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:
+    keep_until = timezone.localtime(consultation.closes_at).date() + timedelta(days=CONTACT_KEEP_DAYS)
+    contact = ContactRecord(consultation=consultation, email=email.strip().lower(), keep_until=keep_until)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_erase(*, contact: ContactRecord, by: User) -> None:
+    audit_record(actor=by, action="contact.erase", target=contact.consultation, after={"contact": contact.pk})
+    contact.delete()
+
+
+def contacts_erase_expired(*, today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    deleted, _ = ContactRecord.objects.filter(keep_until__lt=today).delete()
+    return deleted
+
+
+def response_find(*, consultation: Consultation, receipt_code: str) -> Response:
+    code = receipt_code.strip().upper().replace(" ", "").replace("-", "")
+    try:
+        return consultation.responses.get(receipt_code=code)
+    except Response.DoesNotExist:
+        raise ValidationError({"receipt_code": NO_SUCH_RECEIPT}) from None
+
+
+@transaction.atomic
+def response_withdraw(*, response: Response) -> None:
+    """Withdrawal deletes the response, its allocations and comments: nothing of it is kept."""
+    if not response.consultation.is_open():
+        raise ValidationError(WITHDRAW_CLOSED, code="closed")
+    response.delete()
+
+
+@transaction.atomic
+def consultation_save(*, consultation: Consultation, by: User) -> Consultation:
+    creating = consultation.pk is None
+    if not creating:
+        before = Consultation.objects.get(pk=consultation.pk)
+        if before.opens_at <= timezone.now() and (
+            before.model_id != consultation.model_id or before.opens_at != consultation.opens_at
+        ):
+            raise ValidationError(STARTED_AFTER_OPENING, code="opened")
+    consultation.full_clean()
+    consultation.save()
+    audit_record(
+        actor=by,
+        action="consultation.create" if creating else "consultation.update",
+        target=consultation,
+        after={"opens_at": consultation.opens_at, "closes_at": consultation.closes_at},
+    )
+    return consultation
+
+
+@transaction.atomic
+def comment_publish(*, comment: Comment, published_text: str, by: User) -> Comment:
+    before = {"status": comment.status}
+    comment.status, comment.published_text = Comment.Status.PUBLISHED, published_text.strip()
+    comment.hidden_reason = ""
+    comment.moderated_by, comment.moderated_at = by, timezone.now()
+    comment.full_clean()
+    comment.save()
+    redacted = comment.published_text != comment.text.strip()
+    audit_record(
+        actor=by, action="comment.publish", target=comment, before=before, after={"redacted": redacted}
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, reason: str, by: User) -> Comment:
+    before = {"status": comment.status}
+    comment.status, comment.hidden_reason, comment.published_text = Comment.Status.HIDDEN, reason.strip(), ""
+    comment.moderated_by, comment.moderated_at = by, timezone.now()
+    comment.full_clean()
+    comment.save()
+    audit_record(actor=by, action="comment.hide", target=comment, before=before, after={"reason": reason})
+    return comment
+
+
+@transaction.atomic
+def board_response_publish(*, consultation: Consultation, text: str, by: User) -> Consultation:
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not consultation.is_closed():
+        raise ValidationError(NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at)))
+    consultation.board_response, consultation.board_response_published_at = text.strip(), timezone.now()
+    consultation.full_clean()
+    consultation.save(update_fields=["board_response", "board_response_published_at"])
+    audit_record(actor=by, action="consultation.respond", target=consultation, after={"text": text.strip()})
+    return consultation
+
+
+@transaction.atomic
+def split_adopt(*, consultation: Consultation, split: dict[int, int], by: User) -> SocialValueModel:
+    """Make the proposed split the default shares of the draft model (a new draft if none is open)."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not consultation.is_closed():
+        raise ValidationError(NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at)))
+    if consultation.split_adopted_at:
+        raise ValidationError(
+            SPLIT_ALREADY_ADOPTED.format(
+                version=consultation.split_adopted_into.version,
+                on=timezone.localtime(consultation.split_adopted_at),
+            )
+        )
+    if not split or sum(split.values()) != rules.TOTAL_POINTS:
+        raise ValidationError(NOTHING_TO_ADOPT)
+    draft = SocialValueModel.objects.filter(status=SocialValueModel.Status.DRAFT).first()
+    if draft is None:
+        draft = outcome_services.model_start_draft(by=by)
+    for outcome in draft.outcomes.all():
+        if outcome.number in split:
+            outcome_services.outcome_update(outcome=outcome, by=by, default_share=split[outcome.number])
+    consultation.split_adopted_into, consultation.split_adopted_at = draft, timezone.now()
+    consultation.split_adopted_by, consultation.adopted_split = by, {str(k): v for k, v in split.items()}
+    consultation.save(
+        update_fields=["split_adopted_into", "split_adopted_at", "split_adopted_by", "adopted_split"]
+    )
+    audit_record(
+        actor=by,
+        action="consultation.adopt_split",
+        target=consultation,
+        after={"version": draft.version, **split},
+    )
+    return draft
+
+
+@transaction.atomic
+def ward_population_update(*, figure: WardPopulation, by: User, **fields) -> WardPopulation:
+    before = {"population": figure.population, "year": figure.year, "source": figure.source}
+    for name, value in fields.items():
+        setattr(figure, name, value)
+    figure.full_clean()
+    figure.save()
+    audit_record(actor=by, action="ward_population.update", target=figure, before=before, after=fields)
+    return figure
