@@ -196,9 +196,12 @@ def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:
 
 
 @transaction.atomic
-def contact_erase(*, contact: ContactRecord, by: User) -> None:
-    audit_record(actor=by, action="contact.erase", target=contact.consultation, after={"contact": contact.pk})
-    contact.delete()
+def contacts_erase(*, consultation: Consultation, ids: list[int] | None, by: User) -> int:
+    """Erase the consultation's contact records with these ids (all of them when ids is None)."""
+    contacts = consultation.contacts.all() if ids is None else consultation.contacts.filter(pk__in=ids)
+    erased, _ = contacts.delete()
+    audit_record(actor=by, action="contacts.erase", target=consultation, after={"erased": erased})
+    return erased
 
 
 def contacts_erase_expired(*, today: date | None = None) -> int:

@@ -251,6 +251,9 @@ class CheckAnswersView(ResidentStepMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if self._missing_step():
+            if request.session.get(f"receipt:{self.consultation.pk}"):
+                # Sent already (a second click, or the back button): show the receipt again.
+                return redirect("consultation:confirmation", slug=self.consultation.slug)
             return redirect(self._missing_step(), slug=self.consultation.slug)
         if is_ratelimited(
             request,
@@ -534,9 +537,7 @@ class ManageResultsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         include = self.request.GET.get("duplicates") == "include"
         return super().get_context_data(
-            results=selectors.results(self.consultation, include_duplicates=include),
-            other=selectors.results(self.consultation, include_duplicates=not include),
-            **kwargs,
+            results=selectors.results(self.consultation, include_duplicates=include), **kwargs
         )
 
 
@@ -610,13 +611,9 @@ class ContactsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
         return super().get_context_data(contacts=self.consultation.contacts.all(), **kwargs)
 
     def post(self, request, *args, **kwargs):
-        contacts = self.consultation.contacts.all()
-        if request.POST.get("contact") != "all":
-            contacts = contacts.filter(pk=request.POST.get("contact") or 0)
-        erased = 0
-        for contact in list(contacts):
-            services.contact_erase(contact=contact, by=request.user)
-            erased += 1
+        choice = request.POST.get("contact", "")
+        ids = None if choice == "all" else [int(choice)] if choice.isdigit() else []
+        erased = services.contacts_erase(consultation=self.consultation, ids=ids, by=request.user)
         messages.success(request, f"{erased} contact record{'s' if erased != 1 else ''} erased.")
         return redirect("consultation:contacts", slug=self.consultation.slug)
 

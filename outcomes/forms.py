@@ -1,6 +1,7 @@
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from knowsley_sv.forms import gds_helper
 from knowsley_sv.models import User
@@ -43,8 +44,8 @@ class OutcomeForm(forms.ModelForm):
             "default_share": {
                 "required": "Enter the default share as a whole percentage from 0 to 100",
                 "invalid": "Enter the default share as a whole number, like 17",
-                "max_value": "The default share must be 100% or less",
-                "min_value": "The default share must be 0% or more",
+                "max_value": "The default share must be 100%% or less",
+                "min_value": "The default share must be 0%% or more",
             },
         }
 
@@ -105,8 +106,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, outcome: Outcome, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome = outcome
-        self.fields["proxy_year"].min_value = 1990
-        self.fields["proxy_year"].max_value = 2100
+        self.fields["proxy_year"].validators += [MinValueValidator(1990), MaxValueValidator(2099)]
         self.fields["proxy_year"].error_messages.update(
             {
                 "min_value": "Enter an edition year of 1990 or later",

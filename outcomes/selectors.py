@@ -89,7 +89,11 @@ def review_status(today: date | None = None) -> ReviewStatus:
 
 
 def reviews() -> QuerySet[ModelReview]:
-    return ModelReview.objects.select_related("model", "recorded_by").annotate(n_attendees=Count("attendees"))
+    return (
+        ModelReview.objects.select_related("model", "recorded_by")
+        .annotate(n_attendees=Count("attendees"))
+        .order_by("-held_on", "-id")
+    )
 
 
 def review_detail(pk: int) -> ModelReview:
@@ -105,6 +109,7 @@ def organisations(*, sector: str = "", query: str = "") -> QuerySet[Organisation
     qs = Organisation.objects.select_related("ward").annotate(
         n_board_members=Count("board_memberships", filter=current_membership_q("board_memberships__"))
     )
+    qs = qs.order_by("name")
     if sector:
         qs = qs.filter(sector=sector)
     if query:

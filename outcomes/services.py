@@ -103,7 +103,8 @@ def model_update(*, model: SocialValueModel, by: User, **fields) -> SocialValueM
 @transaction.atomic
 def outcome_update(*, outcome: Outcome, by: User, **fields) -> Outcome:
     _require_draft(SocialValueModel.objects.select_for_update().get(pk=outcome.model_id))
-    before = {name: getattr(outcome, name) for name in fields}
+    stored = Outcome.objects.get(pk=outcome.pk)  # the caller's copy may already carry the new values
+    before = {name: getattr(stored, name) for name in fields}
     for name, value in fields.items():
         setattr(outcome, name, value)
     outcome.full_clean()
@@ -143,7 +144,7 @@ def indicator_create(*, outcome: Outcome, by: User, **fields) -> Indicator:
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
     _require_draft(SocialValueModel.objects.select_for_update().get(pk=indicator.outcome.model_id))
-    before = _indicator_snapshot(indicator)
+    before = _indicator_snapshot(Indicator.objects.get(pk=indicator.pk))  # the caller's copy may be edited
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.full_clean()

@@ -111,6 +111,7 @@ class DraftDetailView(DraftMixin, TemplateView):
         model = selectors.model_version(version=self.draft.version, user=self.request.user)
         return super().get_context_data(
             model=model,
+            pillars=selectors.outcomes_by_pillar(model),
             share_total=sum(o.default_share for o in model.outcomes.all()),
             problems=services.model_adoption_problems(model),
             **kwargs,
