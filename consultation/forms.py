@@ -385,6 +385,10 @@ class WardPopulationForm(forms.ModelForm):
         fields = ["population", "year", "source"]
         labels = {"population": "Population", "year": "Year of the estimate", "source": "Source"}
         help_texts = {"source": "For example ONS mid-year ward population estimates"}
+        widgets = {
+            "population": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        }
         error_messages = {
             "population": {
                 "invalid": "Enter the population as a whole number, like 9850",

@@ -38,6 +38,7 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = ["title", "description", "pillar", "default_share"]
         labels = {"default_share": "Default share of the social value weight (%)"}
+        widgets = {"default_share": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})}
         error_messages = {
             "title": {"required": "Enter the outcome's title"},
             "pillar": {"required": "Select the outcome's pillar"},
@@ -86,6 +87,10 @@ class IndicatorForm(forms.ModelForm):
             "proxy_licence": "Licence of the source",
             "proxy_illustrative": "This is an illustrative figure for demonstrations only",
         }
+        widgets = {
+            "proxy_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            "proxy_value": forms.TextInput(attrs={"inputmode": "decimal"}),
+        }
         help_texts = {
             "proxy_licence": "For example Open Government Licence v3.0. Never National TOMs or HACT values.",
         }
@@ -113,7 +118,6 @@ class IndicatorForm(forms.ModelForm):
                 "max_value": "Enter an edition year before 2100",
             }
         )
-        self.fields["proxy_value"].widget.attrs["inputmode"] = "decimal"
         self.helper = gds_helper(
             Field.text("code", field_width=Fixed.FIVE),
             Field.textarea("name", rows=2),

@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # the live server is p
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from .base import *  # noqa: E402, F403
-from .base import STORAGES  # noqa: E402
+from .base import DATABASES, STORAGES  # noqa: E402
 
 STORAGES = {
     **STORAGES,
@@ -20,3 +20,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SECURE_HSTS_SECONDS = 0
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # the live server thread must not keep a connection across tests

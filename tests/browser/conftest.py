@@ -1,0 +1,92 @@
+"""Browser tests: Playwright drives Debian's Chromium (never Playwright's own download), axe-core checks
+every page. The live server runs in a thread of the test process."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from knowsley_sv.roles import Role
+from tests.factories import PASSWORD, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@pytest.fixture(scope="session")
+def baseline_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations loaded (model v1, wards, roles), captured before any browser test flushes it.
+
+    Transactional tests empty the database afterwards. Django's serialized_rollback would restore it, but the
+    copy it keeps sits on a database connection that Playwright's greenlets do not always see, so the
+    browser tests restore it themselves.
+    """
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _baseline(baseline_data, transactional_db):
+    if not Group.objects.exists():
+        # The flush re-created content types and permissions under new ids: put back the originals.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(baseline_data)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # The app's content security policy forbids inline scripts; axe is injected as one.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+def _violations(page) -> list:
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: tags})", AXE_TAGS)
+    return result["violations"]
+
+
+@pytest.fixture
+def assert_accessible():
+    """Call with a page: axe-core must report no violation on it, as it is now."""
+
+    def check(page):
+        violations = _violations(page)
+        assert violations == [], (
+            "\n".join(
+                f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+                for v in violations
+            )
+            + f"\non {page.url}"
+        )
+
+    return check
+
+
+@pytest.fixture
+def sign_in(live_server):
+    def go(page, role: Role, username: str):
+        UserFactory(username=username, first_name="Test", last_name=role.label, roles=[role])
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+
+    return go
