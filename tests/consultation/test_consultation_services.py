@@ -217,3 +217,17 @@ def test_database_constraints_hold_whatever_the_forms_do():
         Response.objects.create(consultation=consultation, channel="paper")
     with pytest.raises(IntegrityError), transaction.atomic():
         Consultation.objects.filter(pk=consultation.pk).update(closes_at=consultation.opens_at)
+
+
+def test_the_daily_command_erases_expired_contacts():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    consultation = make_consultation()
+    old = services.contact_add(consultation=consultation, email="old@example.org")
+    ContactRecord.objects.filter(pk=old.pk).update(keep_until=timezone.localdate() - timedelta(days=1))
+    out = StringIO()
+    call_command("erase_expired_contacts", stdout=out)
+    assert out.getvalue().strip() == "Erased 1 expired contact record."
+    assert not ContactRecord.objects.exists()
