@@ -7,7 +7,11 @@ SERVICE_NAME = "Knowsley Social Value"
 
 
 def _nav_for(user) -> list[tuple[str, str]]:
-    items = [("The model", reverse("outcomes:model")), ("Consultations", reverse("consultation:list"))]
+    items = [
+        ("The model", reverse("outcomes:model")),
+        ("Consultations", reverse("consultation:list")),
+        ("Tenders", reverse("procurement:list")),
+    ]
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),

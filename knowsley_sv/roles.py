@@ -27,15 +27,20 @@ _READ_MODEL = {
 # "app_label.codename" per role. Later apps add theirs in their own migrations, and update this table,
 # which a test compares with the groups in the database.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.RESIDENT: _READ_MODEL | {"consultation.view_consultation"},
-    Role.SUPPLIER: set(_READ_MODEL),
-    Role.EVALUATOR: set(_READ_MODEL),
+    Role.RESIDENT: _READ_MODEL | {"consultation.view_consultation", "procurement.view_tender"},
+    Role.SUPPLIER: _READ_MODEL
+    | {"procurement.view_tender", "procurement.add_bid", "procurement.change_bid", "procurement.view_bid"},
+    Role.EVALUATOR: _READ_MODEL | {"procurement.view_tender"},
     Role.COMMISSIONER: _READ_MODEL
     | {
         "outcomes.view_organisation",
         "outcomes.view_boardmembership",
         "consultation.view_consultation",
         "consultation.add_response",
+        "procurement.add_tender",
+        "procurement.change_tender",
+        "procurement.view_tender",
+        "procurement.view_bid",
     },
     Role.BOARD_MEMBER: _READ_MODEL
     | {
@@ -64,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "consultation.delete_contactrecord",
         "consultation.view_wardpopulation",
         "consultation.change_wardpopulation",
+        "procurement.view_tender",
     },
     Role.ADMINISTRATOR: {
         "knowsley_sv.add_user",
@@ -79,5 +85,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outcomes.view_boardmembership",
         "outcomes.view_ward",
         "outcomes.change_ward",
+        "procurement.view_tender",
+        "procurement.add_suppliermember",
+        "procurement.change_suppliermember",
+        "procurement.view_suppliermember",
     },
 }

@@ -14,5 +14,6 @@ urlpatterns = [
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("", include("outcomes.urls")),
     path("", include("consultation.urls")),
+    path("", include("procurement.urls")),
     path("admin/", admin.site.urls),
 ]

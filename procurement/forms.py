@@ -1,0 +1,240 @@
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
+from django import forms
+from django.utils.html import escape
+
+from knowsley_sv.forms import gds_helper
+
+from .models import Tender
+
+NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
+
+
+class TenderDetailsForm(forms.ModelForm):
+    deadline_on = DateInputField(label="Deadline for bids", help_text="Bids close at 12 noon on this day.")
+
+    class Meta:
+        model = Tender
+        fields = ["title", "specification", "service_area", "estimated_value"]
+        labels = {"estimated_value": "Estimated value (£)", "specification": "Specification"}
+        widgets = {"estimated_value": forms.TextInput(attrs={"inputmode": "decimal"})}
+        error_messages = {
+            "title": {"required": "Enter the tender's title"},
+            "specification": {"required": "Enter the specification"},
+            "service_area": {"required": "Enter the service area, like Highways or Adult social care"},
+            "estimated_value": {
+                "required": "Enter the estimated value in pounds",
+                "invalid": "Enter the estimated value as an amount, like 250000",
+                "min_value": "The estimated value cannot be negative",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_on"].error_messages.update({"required": "Enter the deadline for bids"})
+        self.helper = gds_helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("specification", rows=10),
+            Field.text("service_area", field_width=Fluid.ONE_HALF),
+            Field.text("estimated_value", field_width=Fixed.TEN),
+            Field("deadline_on"),
+        )
+
+
+class WeightsForm(forms.ModelForm):
+    class Meta:
+        model = Tender
+        fields = [
+            "price_weight",
+            "quality_weight",
+            "social_value_weight",
+            "social_value_justification",
+            "price_formula",
+        ]
+        labels = {
+            "price_weight": "Price (%)",
+            "quality_weight": "Quality (%)",
+            "social_value_weight": "Social value (%)",
+            "social_value_justification": "Why is social value under 10%? (only if it is)",
+            "price_formula": "How will prices be scored?",
+        }
+        widgets = {
+            "price_weight": forms.TextInput(attrs=NUMBER),
+            "quality_weight": forms.TextInput(attrs=NUMBER),
+            "social_value_weight": forms.TextInput(attrs=NUMBER),
+            "social_value_justification": forms.Textarea(attrs={"rows": 3}),
+            "price_formula": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("price_weight", "quality_weight", "social_value_weight"):
+            label = self.fields[name].label.removesuffix(" (%)").lower()
+            self.fields[name].error_messages.update(
+                {
+                    "required": f"Enter the {label} weight as a whole percentage",
+                    "invalid": f"Enter the {label} weight as a whole number, like 30",
+                    "max_value": f"The {label} weight must be 100 or less",
+                }
+            )
+        self.fields["price_formula"].choices = list(Tender.PriceFormula.choices)
+        self.fields["price_formula"].help_text = (
+            "Relative to the lowest: price weight × lowest price ÷ bid price. Proportional deviation: price "
+            "weight × (1 − (bid − lowest) ÷ lowest), never below 0."
+        )
+        self.helper = gds_helper(
+            HTML('<p class="govuk-body">The three weights are whole percentages that add up to 100.</p>'),
+            Field.text("price_weight", field_width=Fixed.THREE),
+            Field.text("quality_weight", field_width=Fixed.THREE),
+            Field.text("social_value_weight", field_width=Fixed.THREE),
+            Field.textarea("social_value_justification"),
+            Field.radios("price_formula", legend_size=Size.SMALL),
+        )
+
+    def clean(self):
+        from . import rules
+
+        cleaned = super().clean()
+        weights = [cleaned.get(n) for n in ("price_weight", "quality_weight", "social_value_weight")]
+        if None not in weights:
+            for problem in rules.weight_problems(
+                price=weights[0],
+                quality=weights[1],
+                social_value=weights[2],
+                justification=cleaned.get("social_value_justification", ""),
+            ):
+                field = "social_value_justification" if "justification" in problem else "price_weight"
+                self.add_error(field, problem)
+        return cleaned
+
+    def _post_clean(self):
+        # The weights are checked together in clean(); the database constraints stay the backstop.
+        if not self.errors:
+            super()._post_clean()
+
+
+class CriterionForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter the criterion's title"})
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the question bidders answer"},
+    )
+    weight = forms.IntegerField(
+        label="Weight (points of 100)",
+        min_value=1,
+        max_value=100,
+        widget=forms.TextInput(attrs=NUMBER),
+        error_messages={
+            "required": "Enter the criterion's weight",
+            "invalid": "Enter the weight as a whole number, like 10",
+            "min_value": "The weight must be at least 1",
+            "max_value": "The weight must be 100 or less",
+        },
+    )
+    minimum_score = forms.IntegerField(
+        label="Minimum acceptable score (optional)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        widget=forms.TextInput(attrs=NUMBER),
+        error_messages={
+            "invalid": "Enter the minimum score as a whole number from 0 to 100",
+            "min_value": "The minimum score cannot be negative",
+            "max_value": "The minimum score must be 100 or less",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("question"),
+            Field.text("weight", field_width=Fixed.THREE),
+            Field.text("minimum_score", field_width=Fixed.THREE),
+            submit="Add criterion",
+        )
+
+
+class SocialValueForm(forms.Form):
+    """The split across the model's outcomes, and which indicators suppliers may commit to, with targets."""
+
+    def __init__(self, *args, outcomes, offered: dict[int, object], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = outcomes
+        layout = []
+        for outcome in outcomes:
+            share = f"share_{outcome.number}"
+            self.fields[share] = forms.IntegerField(
+                label=f"Share of the social value weight (%) for outcome {outcome.number}",
+                min_value=0,
+                max_value=100,
+                widget=forms.TextInput(attrs=NUMBER),
+                error_messages={
+                    "required": f"Enter a share for outcome {outcome.number}, or 0",
+                    "invalid": f"Enter the share for outcome {outcome.number} as a whole number, like 20",
+                    "min_value": f"The share for outcome {outcome.number} cannot be negative",
+                    "max_value": f"The share for outcome {outcome.number} must be 100 or less",
+                },
+            )
+            parts = [
+                HTML(f'<h2 class="govuk-heading-m">Outcome {outcome.number}</h2>'),
+                HTML(f'<p class="govuk-body">{escape(outcome.title)}</p>'),
+                Field.text(share, field_width=Fixed.THREE),
+            ]
+            for indicator in outcome.indicators.all():
+                offer, target = f"offer_{indicator.pk}", f"target_{indicator.pk}"
+                self.fields[offer] = forms.BooleanField(
+                    label=f"{indicator.code} {indicator.name} ({indicator.unit})", required=False
+                )
+                self.fields[target] = forms.DecimalField(
+                    label=f"Target for {indicator.code} (optional), in {indicator.unit}",
+                    required=False,
+                    min_value=0,
+                    max_digits=14,
+                    decimal_places=2,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    error_messages={
+                        "invalid": f"Enter the target for {indicator.code} as a number, like 12",
+                        "min_value": f"The target for {indicator.code} cannot be negative",
+                    },
+                )
+                self.initial.setdefault(offer, indicator.pk in offered)
+                self.initial.setdefault(target, offered.get(indicator.pk))
+                parts += [Field.checkbox(offer, small=True), Field.text(target, field_width=Fixed.TEN)]
+            layout += parts
+        self.helper = gds_helper(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        for outcome in self.outcomes:
+            for indicator in outcome.indicators.all():
+                if cleaned.get(f"target_{indicator.pk}") is not None and not cleaned.get(
+                    f"offer_{indicator.pk}"
+                ):
+                    self.add_error(
+                        f"offer_{indicator.pk}", f"Tick {indicator.code} to offer it, or clear its target"
+                    )
+        return cleaned
+
+    def shares(self) -> dict[int, int]:
+        return {o.number: self.cleaned_data[f"share_{o.number}"] for o in self.outcomes}
+
+    def offered(self) -> dict:
+        return {
+            i.pk: self.cleaned_data[f"target_{i.pk}"]
+            for o in self.outcomes
+            for i in o.indicators.all()
+            if self.cleaned_data.get(f"offer_{i.pk}")
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args, submit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("reason"), submit=submit)

@@ -1,0 +1,320 @@
+"""Tenders with weighted social value, and suppliers' sealed bids."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from knowsley_sv.roles import Role
+from outcomes.models import Indicator, Organisation, Outcome, SocialValueModel
+
+
+class Tender(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        EVALUATING = "evaluating", "Evaluating"
+        AWARDED = "awarded", "Awarded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class PriceFormula(models.TextChoices):
+        RELATIVE_TO_LOWEST = "relative", "Relative to the lowest price"
+        PROPORTIONAL_DEVIATION = "deviation", "Proportional deviation from the lowest price"
+
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=200)
+    specification = models.TextField()
+    service_area = models.CharField(max_length=100)
+    estimated_value = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+    model = models.ForeignKey(
+        SocialValueModel, on_delete=models.PROTECT, related_name="tenders", help_text="Frozen at publication"
+    )
+    deadline = models.DateTimeField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    price_weight = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    quality_weight = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(100)])
+    social_value_weight = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(100)])
+    social_value_justification = models.TextField(
+        blank=True, help_text="Why social value is weighted under 10%, if it is"
+    )
+    price_formula = models.CharField(
+        max_length=10, choices=PriceFormula.choices, default=PriceFormula.RELATIVE_TO_LOWEST
+    )
+    commissioners = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="tenders")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "published", "closed", "evaluating", "awarded", "cancelled"]
+                ),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_weight__lte=100)
+                & Q(quality_weight__lte=100)
+                & Q(social_value_weight__lte=100)
+                & Q(price_weight=100 - F("quality_weight") - F("social_value_weight")),
+                name="%(app_label)s_%(class)s_weights_total_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(social_value_weight__gte=10) | ~Q(social_value_justification=""),
+                name="%(app_label)s_%(class)s_low_social_value_justified",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_formula__in=["relative", "deviation"]),
+                name="%(app_label)s_%(class)s_price_formula_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | Q(status="cancelled", published_at__isnull=True)
+                | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="%(app_label)s_%(class)s_cancelled_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="tender_status_deadline_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:tender", kwargs={"reference": self.reference})
+
+    def deadline_passed(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.deadline
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ScoringScalePoint(models.Model):
+    """One point of the tender's published scoring scale (DESIGN §5.3)."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="scale")
+    value = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    label = models.CharField(max_length=50)
+    descriptor = models.TextField()
+
+    class Meta:
+        ordering = ["tender", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "value"], name="%(app_label)s_%(class)s_value_unique"),
+            models.CheckConstraint(
+                condition=Q(value__lte=100), name="%(app_label)s_%(class)s_value_0_to_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+
+class QualityCriterion(models.Model):
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    question = models.TextField()
+    weight = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    minimum_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "number"], name="%(app_label)s_%(class)s_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="%(app_label)s_%(class)s_weight_1_to_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_score__isnull=True) | Q(minimum_score__lte=100),
+                name="%(app_label)s_%(class)s_minimum_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Q{self.number} {self.title}"
+
+
+class OutcomeShare(models.Model):
+    """The share of the social value weight given to one outcome of the tender's model version."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="shares")
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="+")
+    share = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+
+    class Meta:
+        ordering = ["tender", "outcome__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "outcome"], name="%(app_label)s_%(class)s_one_per_outcome"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__lte=100), name="%(app_label)s_%(class)s_share_0_to_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share}% to outcome {self.outcome_id}"
+
+
+class OfferedIndicator(models.Model):
+    """An indicator suppliers may commit to in this tender, with an optional target."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="offered_indicators")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["tender", "indicator__outcome__number", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "indicator"], name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gte=0),
+                name="%(app_label)s_%(class)s_target_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} offered"
+
+
+class SupplierMember(models.Model):
+    """A user who acts for a supplier organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_member"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="supplier_members")
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.organisation}"
+
+
+class BidQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Bid.Status.WITHDRAWN)
+
+    def visible_to(self, user, now=None):
+        """The seal: a supplier sees its own organisation's bids; council users see submitted bids only
+        once the tender's deadline has passed; everyone else sees none."""
+        now = now or timezone.now()
+        if not user.is_authenticated:
+            return self.none()
+        member = getattr(user, "supplier_member", None) if user.has_role(Role.SUPPLIER) else None
+        if member is not None:
+            return self.filter(supplier_id=member.organisation_id)
+        if user.has_role(Role.COMMISSIONER, Role.EVALUATOR, Role.BOARD_MEMBER):
+            return self.filter(tender__deadline__lte=now, status=Bid.Status.SUBMITTED)
+        return self.none()
+
+
+class Bid(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bids")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tender", "submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "withdrawn"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["tender", "supplier"],
+                condition=~Q(status="withdrawn"),
+                name="%(app_label)s_%(class)s_one_active_per_supplier",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gt=0),
+                name="%(app_label)s_%(class)s_price_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | (Q(price__isnull=False) & Q(submitted_at__isnull=False)),
+                name="%(app_label)s_%(class)s_submitted_is_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["tender", "status"], name="bid_tender_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Bid by {self.supplier} for {self.tender.reference}"
+
+
+class QualityAnswer(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="quality_answers")
+    criterion = models.ForeignKey(QualityCriterion, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "criterion"], name="%(app_label)s_%(class)s_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.criterion}"
+
+
+class MethodStatement(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="method_statements")
+    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "outcome"], name="%(app_label)s_%(class)s_one_per_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return f"Method statement for outcome {self.outcome_id}"
+
+
+class Commitment(models.Model):
+    """A measurable promise: a quantity of an indicator the tender offers."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="commitments")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator__outcome__number", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "indicator"], name="%(app_label)s_%(class)s_one_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="%(app_label)s_%(class)s_quantity_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.indicator_id}"

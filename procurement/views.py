@@ -1,0 +1,303 @@
+"""Tender pages for everyone; the tender builder and bid opening for commissioners."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from knowsley_sv.access import RoleRequiredMixin, user_has_role
+from knowsley_sv.audit import audit_trail_for
+from knowsley_sv.roles import Role
+from knowsley_sv.views import ServiceFormView
+
+from . import selectors, services
+from .forms import CriterionForm, ReasonForm, SocialValueForm, TenderDetailsForm, WeightsForm
+from .models import Tender
+
+COMMISSIONER = (Role.COMMISSIONER,)
+DEADLINE_TIME = time(12, 0)
+
+
+class TenderListView(ListView):
+    template_name = "procurement/tender_list.html"
+    context_object_name = "tenders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", "")
+        self.status = status if status in Tender.Status.values else ""
+        self.query = self.request.GET.get("q", "")[:100]
+        return selectors.tender_list(user=self.request.user, status=self.status, query=self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=Tender.Status.choices,
+            status=self.status,
+            q=self.query,
+            is_commissioner=user_has_role(self.request.user, Role.COMMISSIONER),
+            **kwargs,
+        )
+
+
+class TenderDetailView(TemplateView):
+    template_name = "procurement/tender_detail.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            tender = selectors.tender_detail(reference=self.kwargs["reference"], user=self.request.user)
+        except Tender.DoesNotExist:
+            raise Http404("No such tender") from None
+        user = self.request.user
+        return super().get_context_data(
+            tender=tender,
+            sections=selectors.social_value_sections(tender),
+            can_manage=user_has_role(user, Role.COMMISSIONER)
+            and tender.commissioners.filter(pk=user.pk).exists(),
+            **kwargs,
+        )
+
+
+class CommissionerTenderMixin(RoleRequiredMixin):
+    """Commissioners of this tender only (other tenders are a 404)."""
+
+    roles = COMMISSIONER
+
+    @cached_property
+    def tender(self) -> Tender:
+        return get_object_or_404(
+            Tender.objects.filter(commissioners=self.request.user).select_related("model"),
+            reference=self.kwargs["reference"],
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("tender", self.tender)
+        kwargs.setdefault("caption", f"{self.tender.reference}: {self.tender.title}")
+        return super().get_context_data(**kwargs)
+
+
+def _deadline(day):
+    return timezone.make_aware(datetime.combine(day, DEADLINE_TIME))
+
+
+class TenderCreateView(RoleRequiredMixin, ServiceFormView):
+    roles = COMMISSIONER
+    template_name = "components/form_page.html"
+    form_class = TenderDetailsForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Tender details", caption="New tender", back_url=reverse("procurement:list"), **kwargs
+        )
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "deadline_on"}
+        tender = services.tender_create(
+            by=self.request.user, deadline=_deadline(form.cleaned_data["deadline_on"]), **data
+        )
+        return reverse("procurement:weights", kwargs={"reference": tender.reference})
+
+
+class TenderDetailsEditView(CommissionerTenderMixin, ServiceFormView):
+    template_name = "components/form_page.html"
+    form_class = TenderDetailsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Tender.objects.get(pk=self.tender.pk)}
+
+    def get_initial(self):
+        return {"deadline_on": timezone.localtime(self.tender.deadline).date()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="Tender details", back_url=_check_url(self.tender), **kwargs)
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "deadline_on"}
+        services.tender_update(
+            tender=self.tender,
+            by=self.request.user,
+            deadline=_deadline(form.cleaned_data["deadline_on"]),
+            **data,
+        )
+        return reverse("procurement:weights", kwargs={"reference": self.tender.reference})
+
+
+def _check_url(tender):
+    return reverse("procurement:check", kwargs={"reference": tender.reference})
+
+
+class WeightsView(CommissionerTenderMixin, ServiceFormView):
+    template_name = "components/form_page.html"
+    form_class = WeightsForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Tender.objects.get(pk=self.tender.pk)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Weights and price scoring",
+            back_url=reverse("procurement:edit", kwargs={"reference": self.tender.reference}),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        services.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
+        return reverse("procurement:criteria", kwargs={"reference": self.tender.reference})
+
+
+class CriteriaView(CommissionerTenderMixin, ServiceFormView):
+    template_name = "procurement/criteria.html"
+    form_class = CriterionForm
+
+    def get_context_data(self, **kwargs):
+        criteria = list(self.tender.criteria.order_by("number"))
+        return super().get_context_data(
+            criteria=criteria,
+            total=sum(c.weight for c in criteria),
+            back_url=reverse("procurement:weights", kwargs={"reference": self.tender.reference}),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        current = list(
+            self.tender.criteria.order_by("number").values("title", "question", "weight", "minimum_score")
+        )
+        services.criteria_set(
+            tender=self.tender, criteria=[*current, form.cleaned_data], by=self.request.user
+        )
+        messages.success(self.request, "Criterion added.")
+        return reverse("procurement:criteria", kwargs={"reference": self.tender.reference})
+
+
+class CriterionRemoveView(CommissionerTenderMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, reference, number):
+        current = list(
+            self.tender.criteria.order_by("number").values(
+                "number", "title", "question", "weight", "minimum_score"
+            )
+        )
+        kept = [{k: v for k, v in c.items() if k != "number"} for c in current if c["number"] != number]
+        try:
+            services.criteria_set(tender=self.tender, criteria=kept, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("procurement:criteria", reference=reference)
+
+
+class SocialValueView(CommissionerTenderMixin, ServiceFormView):
+    template_name = "components/form_page.html"
+
+    def get_form(self, form_class=None):
+        outcomes = self.tender.model.outcomes.prefetch_related("indicators").order_by("number")
+        shares = dict(self.tender.shares.values_list("outcome__number", "share"))
+        offered = dict(self.tender.offered_indicators.values_list("indicator_id", "target"))
+        initial = {f"share_{n}": s for n, s in shares.items()}
+        return SocialValueForm(
+            **{**self.get_form_kwargs(), "initial": initial}, outcomes=list(outcomes), offered=offered
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Social value: split and indicators",
+            back_url=reverse("procurement:criteria", kwargs={"reference": self.tender.reference}),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        services.split_set(
+            tender=self.tender, shares=form.shares(), offered=form.offered(), by=self.request.user
+        )
+        return _check_url(self.tender)
+
+
+class CheckView(CommissionerTenderMixin, TemplateView):
+    """Check your answers, then publish."""
+
+    template_name = "procurement/check.html"
+
+    def get_context_data(self, **kwargs):
+        tender = selectors.tender_detail(reference=self.tender.reference, user=self.request.user)
+        return super().get_context_data(
+            tender=tender,
+            sections=selectors.social_value_sections(tender),
+            problems=services.tender_publication_problems(tender) if tender.is_draft else [],
+            **kwargs,
+        )
+
+    def post(self, request, reference):
+        try:
+            services.tender_publish(tender=self.tender, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "The tender could not be published: " + " ".join(error.messages))
+            return redirect("procurement:check", reference=reference)
+        messages.success(request, f"Tender {reference} is published. Suppliers can now bid.")
+        return redirect(self.tender.get_absolute_url())
+
+
+class ReasonView(CommissionerTenderMixin, ServiceFormView):
+    template_name = "components/form_page.html"
+    form_class = ReasonForm
+    heading = submit = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit": self.submit}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading, back_url=self.tender.get_absolute_url(), **kwargs
+        )
+
+
+class WithdrawView(ReasonView):
+    heading, submit = "Withdraw the tender to draft", "Withdraw to draft"
+
+    def perform(self, form):
+        services.tender_withdraw(tender=self.tender, reason=form.cleaned_data["reason"], by=self.request.user)
+        messages.success(
+            self.request, "The tender is back in draft. Submitted bids stay sealed and are kept."
+        )
+        return _check_url(self.tender)
+
+
+class CancelView(ReasonView):
+    heading, submit = "Cancel the tender", "Cancel the tender"
+
+    def perform(self, form):
+        services.tender_cancel(tender=self.tender, reason=form.cleaned_data["reason"], by=self.request.user)
+        messages.success(self.request, "The tender is cancelled.")
+        return self.tender.get_absolute_url()
+
+
+class BidsView(CommissionerTenderMixin, TemplateView):
+    """Sealed until the deadline: no content and no count. After it, opening is recorded once."""
+
+    template_name = "procurement/bids.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        sealed = not self.tender.deadline_passed(now)
+        opened = self.tender.status != Tender.Status.PUBLISHED
+        return super().get_context_data(
+            sealed=sealed,
+            opened=opened,
+            bids=[]
+            if sealed or not opened
+            else selectors.opened_bids(tender=self.tender, user=self.request.user, now=now),
+            trail=audit_trail_for(self.tender).filter(action="tender.open_bids") if opened else [],
+            **kwargs,
+        )
+
+    def post(self, request, reference):
+        try:
+            services.bids_open(tender=self.tender, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("procurement:bids", reference=reference)
