@@ -259,6 +259,8 @@ class OfficerResponseForm(AllocationForm):
             Field.radios("consent_to_quote", legend_size=Size.SMALL, inline=True),
             submit="Save response",
         )
+        # A select must not quietly default to the first ward: an officer picks one, or "prefer not to say".
+        self.fields["ward"].choices = [("", "Select the ward"), *self.fields["ward"].choices]
         self.fields["ward"].widget = forms.Select(choices=self.fields["ward"].choices)
 
     def clean_received_on(self):
