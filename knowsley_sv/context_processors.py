@@ -12,6 +12,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
         ("Consultations", reverse("consultation:list")),
         ("Tenders", reverse("procurement:list")),
     ]
+    if user_has_role(user, Role.SUPPLIER):
+        items.append(("Your bids", reverse("procurement:supplier_home")))
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),

@@ -251,6 +251,45 @@ def _open_tender_for_bids(tender: Tender, now) -> Tender:
     return tender
 
 
+@transaction.atomic
+def supplier_register(
+    *,
+    first_name,
+    last_name,
+    email,
+    username,
+    password,
+    organisation,
+    sector,
+    size,
+    postcode="",
+    is_local=False,
+) -> User:
+    """A new supplier organisation with its first user, who gets the Supplier role."""
+    from django.contrib.auth.models import Group
+
+    from knowsley_sv.roles import Role
+
+    org = Organisation(
+        name=organisation,
+        sector=sector,
+        size=size,
+        postcode=postcode.strip().upper(),
+        is_local=is_local,
+        local_basis=Organisation.LocalBasis.DECLARATION if is_local else "",
+    )
+    org.full_clean()
+    org.save()
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=Role.SUPPLIER))
+    SupplierMember.objects.create(user=user, organisation=org)
+    audit_record(actor=user, action="supplier.register", target=org, after={"user": user.pk})
+    return user
+
+
 def supplier_of(user: User) -> Organisation:
     member = SupplierMember.objects.select_related("organisation").filter(user=user).first()
     if member is None:

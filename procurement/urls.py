@@ -21,4 +21,8 @@ urlpatterns = [
     path("tenders/<str:reference>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("tenders/<str:reference>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("tenders/<str:reference>/bids/", views.BidsView.as_view(), name="bids"),
+    path("tenders/<str:reference>/bid/", views.BidView.as_view(), name="bid"),
+    path("tenders/<str:reference>/bid/withdraw/", views.BidWithdrawView.as_view(), name="bid_withdraw"),
+    path("supplier/", views.SupplierHomeView.as_view(), name="supplier_home"),
+    path("supplier/register/", views.SupplierRegisterView.as_view(), name="supplier_register"),
 ]

@@ -3,23 +3,34 @@
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
+from django_ratelimit.core import is_ratelimited
 
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.audit import audit_trail_for
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import selectors, services
-from .forms import CriterionForm, ReasonForm, SocialValueForm, TenderDetailsForm, WeightsForm
-from .models import Tender
+from . import rules, selectors, services
+from .forms import (
+    BidForm,
+    CriterionForm,
+    ReasonForm,
+    SocialValueForm,
+    SupplierRegistrationForm,
+    TenderDetailsForm,
+    WeightsForm,
+)
+from .models import Bid, Tender
 
 COMMISSIONER = (Role.COMMISSIONER,)
 DEADLINE_TIME = time(12, 0)
@@ -301,3 +312,149 @@ class BidsView(CommissionerTenderMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("procurement:bids", reference=reference)
+
+
+# --- Suppliers -----------------------------------------------------------------------------------------
+class SupplierRegisterView(ServiceFormView):
+    """Anyone can register a supplier organisation and its first user, then bid."""
+
+    template_name = "components/form_page.html"
+    form_class = SupplierRegistrationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("procurement:supplier_home")
+        if request.method == "POST" and is_ratelimited(
+            request, group="supplier-register", key="ip", rate="10/h", method="POST", increment=True
+        ):
+            return render(request, "429.html", status=429)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Register your organisation to bid",
+            caption="Suppliers",
+            back_url=reverse("procurement:list"),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        user = services.supplier_register(**form.cleaned_data)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, "Your organisation is registered. You can now bid for open tenders.")
+        return reverse("procurement:supplier_home")
+
+
+class SupplierMixin(RoleRequiredMixin):
+    roles = (Role.SUPPLIER,)
+
+    @cached_property
+    def organisation(self):
+        try:
+            return services.supplier_of(self.request.user)
+        except ValidationError:
+            raise PermissionDenied("Your account is not linked to a supplier organisation.") from None
+
+
+class SupplierHomeView(SupplierMixin, TemplateView):
+    template_name = "procurement/supplier_home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            organisation=self.organisation,
+            bids=Bid.objects.visible_to(self.request.user).select_related("tender").order_by("-updated_at"),
+            open_tenders=Tender.objects.filter(
+                status=Tender.Status.PUBLISHED, deadline__gt=timezone.now()
+            ).order_by("deadline")[:20],
+            **kwargs,
+        )
+
+
+class BidView(SupplierMixin, TemplateView):
+    """The supplier's bid for a tender: save and come back, submit, revise, all before the deadline."""
+
+    template_name = "procurement/bid_form.html"
+
+    @cached_property
+    def tender(self) -> Tender:
+        try:
+            return selectors.tender_detail(reference=self.kwargs["reference"], user=self.request.user)
+        except Tender.DoesNotExist:
+            raise Http404("No such tender") from None
+
+    @cached_property
+    def bid(self):
+        return (
+            Bid.objects.visible_to(self.request.user)
+            .active()
+            .filter(tender=self.tender)
+            .prefetch_related("quality_answers", "method_statements", "commitments__indicator")
+            .first()
+        )
+
+    def _form(self, data=None):
+        sections = selectors.social_value_sections(self.tender)
+        initial = {}
+        if self.bid:
+            initial["price"] = self.bid.price
+            initial |= {f"answer_{a.criterion_id}": a.text for a in self.bid.quality_answers.all()}
+            initial |= {f"method_{m.outcome_id}": m.text for m in self.bid.method_statements.all()}
+            initial |= {f"quantity_{c.indicator_id}": c.quantity for c in self.bid.commitments.all()}
+        return BidForm(data, initial=initial, criteria=list(self.tender.criteria.all()), sections=sections)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self._form())
+        committed = (
+            rules.committed_value(
+                commitments=[(c.quantity, c.indicator.proxy_value) for c in self.bid.commitments.all()]
+            )
+            if self.bid
+            else None
+        )
+        return super().get_context_data(
+            tender=self.tender,
+            bid=self.bid,
+            committed=committed,
+            open=self.tender.status == Tender.Status.PUBLISHED and not self.tender.deadline_passed(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        submit = "submit" in request.POST
+        if form.is_valid():
+            try:
+                services.bid_save(tender=self.tender, by=request.user, content=form.content(), submit=submit)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Your bid is submitted. You can revise or withdraw it until the deadline."
+                    if submit
+                    else "Your bid is saved as a draft. It is not submitted yet.",
+                )
+                return redirect("procurement:bid", reference=self.tender.reference)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class BidWithdrawView(SupplierMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        bid = (
+            Bid.objects.visible_to(request.user)
+            .active()
+            .filter(tender__reference=reference)
+            .select_related("tender")
+            .first()
+        )
+        if bid is None:
+            raise Http404("No bid to withdraw")
+        try:
+            services.bid_withdraw(bid=bid, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your bid is withdrawn. You can start a new one before the deadline.")
+        return redirect("procurement:supplier_home")

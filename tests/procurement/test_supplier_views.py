@@ -1,0 +1,156 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from knowsley_sv.roles import Role
+from outcomes.models import Indicator, Organisation
+from procurement import rules, services
+from procurement.models import Bid, SupplierMember, Tender
+
+from ..factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tender(db):
+    by = UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
+    tender = services.tender_create(
+        by=by,
+        title="Grounds maintenance",
+        specification="Cut the grass.",
+        service_area="Parks",
+        estimated_value=Decimal("100000"),
+        deadline=timezone.now() + timedelta(days=10),
+    )
+    services.criteria_set(
+        tender=tender,
+        by=by,
+        criteria=[{"title": "Method", "question": "How?", "weight": 30, "minimum_score": None}],
+    )
+    carbon = Indicator.objects.get(outcome__model=tender.model, code="6.3")
+    jobs = Indicator.objects.get(outcome__model=tender.model, code="1.1")
+    services.split_set(
+        tender=tender, shares={1: 50, 6: 50}, offered={carbon.pk: Decimal("5"), jobs.pk: None}, by=by
+    )
+    return services.tender_publish(tender=tender, by=by)
+
+
+def test_a_supplier_registers_and_is_signed_in(client):
+    response = client.post(
+        reverse("procurement:supplier_register"),
+        {
+            "first_name": "Sam",
+            "last_name": "Parry",
+            "email": "sam@example.org",
+            "username": "sam",
+            "password": "a long enough password",
+            "organisation": "Parry Landscapes Ltd",
+            "sector": "private",
+            "size": "micro",
+            "is_local": "on",
+        },
+    )
+    assert response.url == reverse("procurement:supplier_home")
+    member = SupplierMember.objects.select_related("user", "organisation").get()
+    assert member.organisation.is_local and member.user.has_role(Role.SUPPLIER)
+    assert client.get(reverse("procurement:supplier_home")).status_code == 200
+
+
+def test_registration_errors_keep_what_was_typed(client):
+    Organisation.objects.create(name="Taken Ltd", sector="private", size="small")
+    response = client.post(
+        reverse("procurement:supplier_register"),
+        {"organisation": "Taken Ltd", "password": "short", "first_name": "Jo"},
+    )
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and "already registered" in body and 'value="Jo"' in body
+    assert not SupplierMember.objects.exists()
+
+
+@pytest.fixture
+def supplier(client):
+    org = Organisation.objects.create(name="Parry Landscapes Ltd", sector="private", size="micro")
+    user = UserFactory(username="sam", roles=[Role.SUPPLIER])
+    SupplierMember.objects.create(user=user, organisation=org)
+    client.force_login(user)
+    return user
+
+
+def _field(tender, name):
+    return {
+        "price": "price",
+        "answer": f"answer_{tender.criteria.get().pk}",
+        "carbon": f"quantity_{Indicator.objects.get(outcome__model=tender.model, code='6.3').pk}",
+    }[name]
+
+
+def test_a_supplier_saves_returns_submits_and_revises(client, supplier, tender):
+    url = reverse("procurement:bid", args=[tender.reference])
+    assert client.get(url).status_code == 200
+    client.post(url, {_field(tender, "answer"): "We will mow weekly", "save": "1"})
+    bid = Bid.objects.get()
+    assert (bid.status, bid.price) == ("draft", None)
+    page = client.get(url).content.decode()
+    assert "We will mow weekly" in page
+    no_price = client.post(url, {_field(tender, "answer"): "We will mow weekly", "submit": "1"})
+    assert rules.PRICE_MUST_BE_POSITIVE in no_price.content.decode()
+    negative = client.post(url, {"price": "1000", _field(tender, "carbon"): "-2", "submit": "1"})
+    assert "cannot be negative" in negative.content.decode()
+    client.post(
+        url,
+        {"price": "90000", _field(tender, "answer"): "Weekly", _field(tender, "carbon"): "2", "submit": "1"},
+    )
+    bid.refresh_from_db()
+    assert (bid.status, bid.price) == ("submitted", Decimal("90000.00"))
+    assert "£490.00" in client.get(url).content.decode()  # 2 tonnes × £245.00, shown as information
+    client.post(url, {"price": "85000", _field(tender, "carbon"): "3", "submit": "1"})
+    assert Bid.objects.count() == 1 and Bid.objects.get().price == Decimal("85000.00")
+
+
+def test_a_late_submission_is_refused_and_nothing_saved_is_lost(client, supplier, tender):
+    url = reverse("procurement:bid", args=[tender.reference])
+    client.post(url, {"price": "1000", "submit": "1"})
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    late = client.post(url, {"price": "1", "submit": "1"})
+    assert "This tender is not open for bids: the deadline has passed" in late.content.decode()
+    assert Bid.objects.get().price == Decimal("1000.00")
+    withdraw = client.post(reverse("procurement:bid_withdraw", args=[tender.reference]))
+    assert withdraw.status_code == 302 and Bid.objects.get().status == "submitted"
+
+
+def test_a_supplier_withdraws_and_may_bid_again(client, supplier, tender):
+    url = reverse("procurement:bid", args=[tender.reference])
+    client.post(url, {"price": "1000", "submit": "1"})
+    client.post(reverse("procurement:bid_withdraw", args=[tender.reference]))
+    assert Bid.objects.get().status == "withdrawn"
+    client.post(url, {"price": "900", "submit": "1"})
+    assert list(Bid.objects.order_by("pk").values_list("status", flat=True)) == ["withdrawn", "submitted"]
+
+
+def test_a_supplier_sees_only_its_own_bid(client, supplier, tender):
+    rival_org = Organisation.objects.create(name="Rival Ltd", sector="private", size="large")
+    rival = UserFactory(username="rival", roles=[Role.SUPPLIER])
+    SupplierMember.objects.create(user=rival, organisation=rival_org)
+    services.bid_save(tender=tender, by=rival, content=services.BidContent(price=Decimal("5")), submit=True)
+    page = client.get(reverse("procurement:supplier_home")).content.decode()
+    assert "Rival" not in page and "You have not started a bid yet." in page
+    assert "Rival" not in client.get(reverse("procurement:bid", args=[tender.reference])).content.decode()
+
+
+@pytest.mark.parametrize(
+    "role", [None, Role.COMMISSIONER, Role.BOARD_MEMBER, Role.EVALUATOR, Role.ADMINISTRATOR]
+)
+def test_only_suppliers_reach_bid_pages(client, tender, role):
+    if role:
+        client.force_login(UserFactory(username="x", roles=[role]))
+    response = client.get(reverse("procurement:bid", args=[tender.reference]))
+    assert response.status_code == (302 if role is None else 403)
+
+
+def test_a_supplier_role_without_an_organisation_is_refused(client, tender):
+    client.force_login(UserFactory(username="loose", roles=[Role.SUPPLIER]))
+    assert client.get(reverse("procurement:supplier_home")).status_code == 403
