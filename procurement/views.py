@@ -71,6 +71,7 @@ class TenderDetailView(TemplateView):
             sections=selectors.social_value_sections(tender),
             can_manage=user_has_role(user, Role.COMMISSIONER)
             and tender.commissioners.filter(pk=user.pk).exists(),
+            is_supplier=user_has_role(user, Role.SUPPLIER),
             **kwargs,
         )
 
