@@ -20,7 +20,9 @@ from consultation.models import Comment, Consultation, Response, WardPopulation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services
-from outcomes.models import BoardMembership, ModelReview, Organisation, SocialValueModel, Ward
+from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
+from procurement import services as procurement_services
+from procurement.models import SupplierMember, Tender
 
 # Printed for local demos; the command refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105
@@ -118,6 +120,7 @@ class Command(BaseCommand):
             self._organisations(users)
             self._model_history(users)
             self._consultations(users)
+            self._tenders(users)
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:
@@ -253,7 +256,100 @@ class Command(BaseCommand):
                 comment=comment, published_text=comment.text, by=users["board"]
             )
 
+    def _tenders(self, users: dict[str, User]) -> None:
+        """Tenders in every status, with bids from organisations of several sectors."""
+        if Tender.objects.exists():
+            return
+        commissioner = users["commissioner"]
+        suppliers = []
+        for name in (
+            "Halewood Facilities Ltd",
+            "Kirkby Community Kitchen CIC",
+            "Prescot Youth Trust",
+            "Stockbridge Homes",
+        ):
+            organisation = Organisation.objects.get(name=name)
+            username = "supplier" if not suppliers else f"supplier{len(suppliers) + 1}"
+            user = users.get(username) or User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, first_name="Demo", last_name=name
+            )
+            user.groups.add(Group.objects.get(name=Role.SUPPLIER))
+            SupplierMember.objects.get_or_create(user=user, defaults={"organisation": organisation})
+            suppliers.append(user)
+        now = timezone.now()
+        plans = [
+            ("Grounds maintenance 2027", "Parks", "published", 21),
+            ("School meals supply", "Education", "published", 9),
+            ("Library cleaning", "Libraries", "closed", -2),
+            ("Highways resurfacing", "Highways", "draft", 40),
+            ("Youth outreach service", "Children's services", "cancelled", 30),
+        ]
+        model = SocialValueModel.objects.adopted().get()
+        offered = {
+            i.pk: None
+            for i in Indicator.objects.filter(
+                outcome__model=model, code__in=["1.1", "1.2", "2.1", "3.1", "4.1", "5.1", "6.3"]
+            )
+        }
+        for title, area, status, days in plans:
+            tender = procurement_services.tender_create(
+                by=commissioner,
+                title=title,
+                specification=f"Demo: {title.lower()} for Knowsley Council.",
+                service_area=area,
+                estimated_value=Decimal("250000"),
+                deadline=now + timedelta(days=abs(days) + 1),
+            )
+            procurement_services.criteria_set(
+                tender=tender,
+                by=commissioner,
+                criteria=[
+                    {
+                        "title": "Method statement",
+                        "question": "How will you deliver?",
+                        "weight": 20,
+                        "minimum_score": 40,
+                    },
+                    {
+                        "title": "Staffing",
+                        "question": "Who will do the work?",
+                        "weight": 10,
+                        "minimum_score": None,
+                    },
+                ],
+            )
+            procurement_services.split_set(
+                tender=tender,
+                by=commissioner,
+                offered=offered,
+                shares={o.number: o.default_share for o in model.outcomes.all()},
+            )
+            if status == "draft":
+                continue
+            procurement_services.tender_publish(tender=tender, by=commissioner)
+            if status == "cancelled":
+                procurement_services.tender_cancel(
+                    tender=tender, reason="Demo: the service was brought in house.", by=commissioner
+                )
+                continue
+            for k, supplier in enumerate(suppliers[: 2 + (status == "closed") * 2]):
+                procurement_services.bid_save(
+                    tender=tender,
+                    by=supplier,
+                    submit=k != 1 or status == "closed",
+                    content=procurement_services.BidContent(
+                        price=Decimal(230000 - 10000 * k),
+                        commitments={pk: Decimal(3 + k) for pk in list(offered)[: 3 + k]},
+                    ),
+                )
+            if status == "closed":
+                Tender.objects.filter(pk=tender.pk).update(deadline=now + timedelta(days=days))
+                procurement_services.bids_open(tender=tender, by=commissioner)
+
     def _print_sign_ins(self) -> None:
         self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")
         for username, _first, _last, roles, _org in USERS:
             self.stdout.write(f"  {username:<15} {', '.join(r.label for r in roles)}")
+        self.stdout.write(
+            "  supplier2-4     Supplier (for other organisations, so tenders have several bids)"
+        )
