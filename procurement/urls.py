@@ -8,6 +8,7 @@ urlpatterns = [
     path("tenders/", views.TenderListView.as_view(), name="list"),
     path("tenders/new/", views.TenderCreateView.as_view(), name="create"),
     path("tenders/<str:reference>/", views.TenderDetailView.as_view(), name="tender"),
+    path("tenders/<str:reference>/pdf/", views.TenderPdfView.as_view(), name="tender_pdf"),
     path("tenders/<str:reference>/edit/", views.TenderDetailsEditView.as_view(), name="edit"),
     path("tenders/<str:reference>/edit/weights/", views.WeightsView.as_view(), name="weights"),
     path("tenders/<str:reference>/edit/criteria/", views.CriteriaView.as_view(), name="criteria"),

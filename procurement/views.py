@@ -5,8 +5,9 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -74,6 +75,21 @@ class TenderDetailView(TemplateView):
             is_supplier=user_has_role(user, Role.SUPPLIER),
             **kwargs,
         )
+
+
+class TenderPdfView(TenderDetailView):
+    """The tender page as an A4 PDF (WeasyPrint), for suppliers who work from paper."""
+
+    template_name = "procurement/tender_pdf.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        from weasyprint import HTML
+
+        html = render_to_string(self.template_name, context, request=self.request)
+        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{context["tender"].reference}.pdf"'
+        return response
 
 
 class CommissionerTenderMixin(RoleRequiredMixin):

@@ -196,3 +196,14 @@ def test_tender_list_and_page_run_the_same_queries_whatever_the_number(client, d
         assert client.get(reverse("procurement:list")).status_code == 200
     with django_assert_num_queries(5):
         assert client.get(reverse("procurement:tender", args=["BULK-0000"])).status_code == 200
+
+
+def test_the_tender_page_is_a_pdf_too(client, commissioner):
+    tender = _build(client)
+    response = client.get(reverse("procurement:tender_pdf", args=[tender.reference]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    assert f'filename="{tender.reference}.pdf"' in response["Content-Disposition"]
+    client.logout()
+    assert (
+        client.get(reverse("procurement:tender_pdf", args=[tender.reference])).status_code == 404
+    )  # a draft
