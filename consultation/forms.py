@@ -10,6 +10,9 @@ from outcomes.models import Outcome, SocialValueModel, Ward
 from . import rules
 from .models import Consultation, Response, WardPopulation
 
+RUNNING_TOTAL = (
+    '<p class="govuk-body app-points-total" data-points-total="points" hidden aria-live="polite"></p>'
+)
 HONEYPOT_FILLED = "Sorry, we could not accept this form. Please try again."
 COMMENT_MAX = 2000
 COMMENT_TOO_LONG = "Keep your answer under 2,000 characters"
@@ -66,7 +69,7 @@ class AllocationForm(HoneypotMixin, forms.Form):
         self.add_honeypot()
         self.helper = gds_helper(
             *layout,
-            HTML('<p class="govuk-body app-points-total" data-points-total hidden aria-live="polite"></p>'),
+            HTML(RUNNING_TOTAL),
             HTML('<div class="app-honeypot" aria-hidden="true">'),
             Field.text(self.honeypot_name),
             HTML("</div>"),

@@ -59,9 +59,9 @@ class WeightsForm(forms.ModelForm):
             "price_formula": "How will prices be scored?",
         }
         widgets = {
-            "price_weight": forms.TextInput(attrs=NUMBER),
-            "quality_weight": forms.TextInput(attrs=NUMBER),
-            "social_value_weight": forms.TextInput(attrs=NUMBER),
+            "price_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
+            "quality_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
+            "social_value_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
             "price_formula": forms.RadioSelect,
         }
@@ -87,6 +87,7 @@ class WeightsForm(forms.ModelForm):
             Field.text("price_weight", field_width=Fixed.THREE),
             Field.text("quality_weight", field_width=Fixed.THREE),
             Field.text("social_value_weight", field_width=Fixed.THREE),
+            HTML('<p class="govuk-body app-points-total" data-points-total hidden aria-live="polite"></p>'),
             Field.textarea("social_value_justification"),
             Field.radios("price_formula", legend_size=Size.SMALL),
         )

@@ -36,6 +36,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Weights and price scoring")
     page.get_by_label("Social value (%)").fill("15")
+    expect(page.locator("[data-points-total]")).to_have_text("Total: 95 of 100. 5 left to give.")
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("add up to 95, not 100")
     assert_accessible(page)
