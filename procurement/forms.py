@@ -241,6 +241,56 @@ class ReasonForm(forms.Form):
         self.helper = gds_helper(Field.textarea("reason"), submit=submit)
 
 
+class SupplierUserForm(forms.Form):
+    """A colleague's account, added by a supplier's user."""
+
+    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter their first name"})
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter their last name"})
+    email = forms.EmailField(
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address like name@example.com",
+        }
+    )
+    username = forms.CharField(max_length=150, error_messages={"required": "Choose a username for them"})
+    password = forms.CharField(
+        label="Temporary password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Give it to them in person or by phone, not by email.",
+        error_messages={"required": "Choose a temporary password"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.text("first_name", field_width=Fluid.ONE_HALF),
+            Field.text("last_name", field_width=Fluid.ONE_HALF),
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field.text("username", field_width=Fluid.ONE_HALF),
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            submit="Add colleague",
+        )
+
+    def clean_username(self):
+        from knowsley_sv.models import User
+
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken: choose another")
+        return username
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                validate_password(cleaned["password"])
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
 class SupplierRegistrationForm(forms.Form):
     """A supplier's first user and organisation, in one step."""
 

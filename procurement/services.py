@@ -290,6 +290,24 @@ def supplier_register(
     return user
 
 
+@transaction.atomic
+def supplier_add_user(*, by: User, first_name, last_name, email, username, password) -> User:
+    """A colleague's account for the same supplier organisation, with the Supplier role."""
+    from django.contrib.auth.models import Group
+
+    from knowsley_sv.roles import Role
+
+    organisation = supplier_of(by)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=Role.SUPPLIER))
+    SupplierMember.objects.create(user=user, organisation=organisation)
+    audit_record(actor=by, action="supplier.add_user", target=organisation, after={"user": user.pk})
+    return user
+
+
 def supplier_of(user: User) -> Organisation:
     member = SupplierMember.objects.select_related("organisation").filter(user=user).first()
     if member is None:

@@ -26,4 +26,5 @@ urlpatterns = [
     path("tenders/<str:reference>/bid/withdraw/", views.BidWithdrawView.as_view(), name="bid_withdraw"),
     path("supplier/", views.SupplierHomeView.as_view(), name="supplier_home"),
     path("supplier/register/", views.SupplierRegisterView.as_view(), name="supplier_register"),
+    path("supplier/colleagues/new/", views.SupplierUserCreateView.as_view(), name="supplier_user_create"),
 ]

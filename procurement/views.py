@@ -28,6 +28,7 @@ from .forms import (
     ReasonForm,
     SocialValueForm,
     SupplierRegistrationForm,
+    SupplierUserForm,
     TenderDetailsForm,
     WeightsForm,
 )
@@ -379,12 +380,31 @@ class SupplierHomeView(SupplierMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             organisation=self.organisation,
+            colleagues=self.organisation.supplier_members.select_related("user").order_by("user__first_name"),
             bids=Bid.objects.visible_to(self.request.user).select_related("tender").order_by("-updated_at"),
             open_tenders=Tender.objects.filter(
                 status=Tender.Status.PUBLISHED, deadline__gt=timezone.now()
             ).order_by("deadline")[:20],
             **kwargs,
         )
+
+
+class SupplierUserCreateView(SupplierMixin, ServiceFormView):
+    template_name = "components/form_page.html"
+    form_class = SupplierUserForm
+    success_message = "Colleague added. They can sign in and work on your bids."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading="Add a colleague",
+            caption=self.organisation.name,
+            back_url=reverse("procurement:supplier_home"),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        services.supplier_add_user(by=self.request.user, **form.cleaned_data)
+        return reverse("procurement:supplier_home")
 
 
 class BidView(SupplierMixin, TemplateView):

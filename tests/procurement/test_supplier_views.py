@@ -154,3 +154,25 @@ def test_only_suppliers_reach_bid_pages(client, tender, role):
 def test_a_supplier_role_without_an_organisation_is_refused(client, tender):
     client.force_login(UserFactory(username="loose", roles=[Role.SUPPLIER]))
     assert client.get(reverse("procurement:supplier_home")).status_code == 403
+
+
+def test_a_supplier_adds_a_colleague_who_can_bid_for_the_same_organisation(client, supplier, tender):
+    url = reverse("procurement:supplier_user_create")
+    weak = client.post(
+        url, {"first_name": "Al", "last_name": "Jones", "email": "al@example.org", "username": "al"}
+    )
+    assert "Choose a temporary password" in weak.content.decode()
+    client.post(
+        url,
+        {
+            "first_name": "Al",
+            "last_name": "Jones",
+            "email": "al@example.org",
+            "username": "al",
+            "password": "a long enough password",
+        },
+    )
+    colleague = SupplierMember.objects.select_related("user").get(user__username="al")
+    assert colleague.organisation == supplier.supplier_member.organisation
+    assert colleague.user.has_role(Role.SUPPLIER)
+    assert "Al Jones" in client.get(reverse("procurement:supplier_home")).content.decode()
