@@ -42,6 +42,12 @@ class TenderDetailsForm(forms.ModelForm):
 
 
 class WeightsForm(forms.ModelForm):
+    scale = forms.ChoiceField(
+        label="Which scoring scale will evaluators use?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the scoring scale"},
+    )
+
     class Meta:
         model = Tender
         fields = [
@@ -77,7 +83,10 @@ class WeightsForm(forms.ModelForm):
                     "max_value": f"The {label} weight must be 100 or less",
                 }
             )
+        from .rules import SCORING_SCALES
+
         self.fields["price_formula"].choices = list(Tender.PriceFormula.choices)
+        self.fields["scale"].choices = [(key, label) for key, (label, _) in SCORING_SCALES.items()]
         self.fields["price_formula"].help_text = (
             "Relative to the lowest: price weight × lowest price ÷ bid price. Proportional deviation: price "
             "weight × (1 − (bid − lowest) ÷ lowest), never below 0."
@@ -90,6 +99,7 @@ class WeightsForm(forms.ModelForm):
             HTML('<p class="govuk-body app-points-total" data-points-total hidden aria-live="polite"></p>'),
             Field.textarea("social_value_justification"),
             Field.radios("price_formula", legend_size=Size.SMALL),
+            Field.radios("scale", legend_size=Size.SMALL),
         )
 
     def clean(self):

@@ -108,6 +108,17 @@ def bid_problems(
     return problems
 
 
+def five_point_scoring_scale() -> list[tuple[int, str, str]]:
+    """A common alternative: five points from 0 to 100 in steps of 25."""
+    return [
+        (0, "Unacceptable", "No response, or the response is unacceptable or does not answer the question."),
+        (25, "Poor", "The response addresses the requirement only in part, with significant gaps."),
+        (50, "Satisfactory", "The response meets the requirement, with adequate evidence."),
+        (75, "Good", "The response meets the requirement in full, with good evidence."),
+        (100, "Excellent", "The response exceeds the requirement, with strong evidence."),
+    ]
+
+
 def default_scoring_scale() -> list[tuple[int, str, str]]:
     """DESIGN §5.3: the scale every tender starts with (value, label, descriptor)."""
     return [
@@ -122,3 +133,9 @@ def default_scoring_scale() -> list[tuple[int, str, str]]:
         (80, "Good", "The response meets the requirement in full, with good evidence."),
         (100, "Excellent", "The response exceeds the requirement, with strong evidence."),
     ]
+
+
+SCORING_SCALES = {
+    "six_point": ("0 to 100 in steps of 20 (six points; the default)", default_scoring_scale),
+    "five_point": ("0 to 100 in steps of 25 (five points)", five_point_scoring_scale),
+}

@@ -124,6 +124,31 @@ def tender_update(*, tender: Tender, by: User, **fields) -> Tender:
 
 
 @transaction.atomic
+def scale_set(*, tender: Tender, scale: str, by: User) -> Tender:
+    """Replace the scoring scale with one of rules.SCORING_SCALES (drafts only)."""
+    tender = _locked(tender)
+    _require_draft(tender)
+    before = list(tender.scale.values_list("value", "label"))
+    tender.scale.all().delete()
+    ScoringScalePoint.objects.bulk_create(
+        ScoringScalePoint(tender=tender, value=v, label=label, descriptor=d)
+        for v, label, d in rules.SCORING_SCALES[scale][1]()
+    )
+    audit_record(
+        actor=by, action="tender.scale", target=tender, before={"scale": before}, after={"scale": scale}
+    )
+    return tender
+
+
+def scale_choice_of(tender: Tender) -> str:
+    values = list(tender.scale.values_list("value", flat=True))
+    for key, (_, points) in rules.SCORING_SCALES.items():
+        if values == [v for v, _, _ in points()]:
+            return key
+    return ""
+
+
+@transaction.atomic
 def criteria_set(*, tender: Tender, criteria: list[dict], by: User) -> Tender:
     """Replace the quality criteria: [{"title", "question", "weight", "minimum_score"}, ...] in order."""
     tender = _locked(tender)

@@ -168,15 +168,22 @@ class WeightsView(CommissionerTenderMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Tender.objects.get(pk=self.tender.pk)}
 
+    def get_initial(self):
+        return {"scale": services.scale_choice_of(self.tender) or "six_point"}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heading="Weights and price scoring",
+            heading="Weights, price scoring and scoring scale",
             back_url=reverse("procurement:edit", kwargs={"reference": self.tender.reference}),
             **kwargs,
         )
 
     def perform(self, form):
-        services.tender_update(tender=self.tender, by=self.request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        scale = data.pop("scale")
+        services.tender_update(tender=self.tender, by=self.request.user, **data)
+        if scale != services.scale_choice_of(self.tender):
+            services.scale_set(tender=self.tender, scale=scale, by=self.request.user)
         return reverse("procurement:criteria", kwargs={"reference": self.tender.reference})
 
 

@@ -34,7 +34,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
     page.get_by_label("Year").fill(str(day.year))
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Weights and price scoring")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weights, price scoring and scoring scale")
     page.get_by_label("Social value (%)").fill("15")
     expect(page.locator("[data-points-total]")).to_have_text("Total: 95 of 100. 5 left to give.")
     page.get_by_role("button", name="Save and continue").click()
@@ -42,6 +42,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
     assert_accessible(page)
     page.get_by_label("Social value (%)").fill("20")
     page.get_by_label("Proportional deviation from the lowest price").check()
+    page.get_by_label("0 to 100 in steps of 25 (five points)").check()
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Quality criteria")
@@ -79,6 +80,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
     assert_accessible(page)
     tender = Tender.objects.get()
     assert (tender.status, tender.price_formula, tender.social_value_weight) == ("published", "deviation", 20)
+    assert list(tender.scale.values_list("value", flat=True)) == [0, 25, 50, 75, 100]
 
     page.get_by_role("link", name="Bids", exact=True).click()
     expect(page.locator("main")).to_contain_text("Bids are sealed until the deadline")

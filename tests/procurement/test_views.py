@@ -52,6 +52,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
             "quality_weight": "30",
             "social_value_weight": "15",
             "price_formula": "relative",
+            "scale": "six_point",
         },
     )
     assert rules.WEIGHTS_MUST_TOTAL_100.format(total=95) in bad.content.decode()
@@ -62,6 +63,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
             "quality_weight": "35",
             "social_value_weight": "5",
             "price_formula": "relative",
+            "scale": "six_point",
         },
     )
     assert rules.SOCIAL_VALUE_UNDER_MINIMUM.format(weight=5) in low.content.decode()
@@ -72,6 +74,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
             "quality_weight": "30",
             "social_value_weight": "20",
             "price_formula": "deviation",
+            "scale": "five_point",
         },
     )
     for title, weight in (("Method", "20"), ("Staffing", "10")):
@@ -116,6 +119,7 @@ def test_published_weights_are_read_only(client, commissioner):
             "quality_weight": "40",
             "social_value_weight": "20",
             "price_formula": "relative",
+            "scale": "six_point",
         },
     )
     assert "cannot change" in response.content.decode()
