@@ -251,7 +251,30 @@ class ReasonForm(forms.Form):
         self.helper = gds_helper(Field.textarea("reason"), submit=submit)
 
 
-class SupplierUserForm(forms.Form):
+class AccountChecksMixin:
+    """A new account's username must be free and its password strong enough (Django's validators)."""
+
+    def clean_username(self):
+        from knowsley_sv.models import User
+
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That username is taken: choose another")
+        return username
+
+    def clean(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                validate_password(cleaned["password"])
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class SupplierUserForm(AccountChecksMixin, forms.Form):
     """A colleague's account, added by a supplier's user."""
 
     first_name = forms.CharField(max_length=150, error_messages={"required": "Enter their first name"})
@@ -281,27 +304,8 @@ class SupplierUserForm(forms.Form):
             submit="Add colleague",
         )
 
-    def clean_username(self):
-        from knowsley_sv.models import User
 
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken: choose another")
-        return username
-
-    def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
-        cleaned = super().clean()
-        if cleaned.get("password"):
-            try:
-                validate_password(cleaned["password"])
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
-
-
-class SupplierRegistrationForm(forms.Form):
+class SupplierRegistrationForm(AccountChecksMixin, forms.Form):
     """A supplier's first user and organisation, in one step."""
 
     first_name = forms.CharField(max_length=150, error_messages={"required": "Enter your first name"})
@@ -352,14 +356,6 @@ class SupplierRegistrationForm(forms.Form):
             submit="Register",
         )
 
-    def clean_username(self):
-        from knowsley_sv.models import User
-
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken: choose another")
-        return username
-
     def clean_organisation(self):
         from outcomes.models import Organisation
 
@@ -369,17 +365,6 @@ class SupplierRegistrationForm(forms.Form):
                 "An organisation with this name is already registered: ask a colleague there to add you"
             )
         return name
-
-    def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
-        cleaned = super().clean()
-        if cleaned.get("password"):
-            try:
-                validate_password(cleaned["password"])
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
 
 
 class BidForm(forms.Form):
