@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from knowsley_sv.admin import ReadOnlyAdmin
 
@@ -21,16 +20,12 @@ class TenderAdmin(ReadOnlyAdmin):
 
 @admin.register(Bid)
 class BidAdmin(ReadOnlyAdmin):
-    """The seal holds in the admin too: before a tender's deadline no bid of it is listed or counted,
-    whoever is signed in (superusers included); drafts and withdrawn bids are never shown."""
+    """The seal holds in the admin too: until a tender's bids are opened after its deadline, none is
+    listed or counted, whoever is signed in (superusers included); drafts and withdrawn bids never are."""
 
     list_display = ("tender", "supplier", "price", "submitted_at")
     list_select_related = ("tender", "supplier")
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(tender__deadline__lte=timezone.now(), status=Bid.Status.SUBMITTED)
-        )
+        return super().get_queryset(request) & Bid.objects.opened()

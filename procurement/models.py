@@ -24,6 +24,8 @@ class Tender(models.Model):
         RELATIVE_TO_LOWEST = "relative", "Relative to the lowest price"
         PROPORTIONAL_DEVIATION = "deviation", "Proportional deviation from the lowest price"
 
+    OPENED_STATUSES = ("closed", "evaluating", "awarded")  # bids were opened after the deadline
+
     reference = models.CharField(max_length=30, unique=True)
     title = models.CharField(max_length=200)
     specification = models.TextField()
@@ -210,6 +212,15 @@ class BidQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status=Bid.Status.WITHDRAWN)
 
+    def opened(self, now=None):
+        """Submitted bids of tenders whose bids were opened (after the deadline, with a record).
+        A draft or cancelled tender never shows its bids, whatever its deadline says."""
+        return self.filter(
+            status=Bid.Status.SUBMITTED,
+            tender__status__in=Tender.OPENED_STATUSES,
+            tender__deadline__lte=now or timezone.now(),
+        )
+
     def visible_to(self, user, now=None):
         """The seal: a supplier sees its own organisation's bids; council users see submitted bids only
         once the tender's deadline has passed; everyone else sees none."""
@@ -220,7 +231,7 @@ class BidQuerySet(models.QuerySet):
         if member is not None:
             return self.filter(supplier_id=member.organisation_id)
         if user.has_role(Role.COMMISSIONER, Role.EVALUATOR, Role.BOARD_MEMBER):
-            return self.filter(tender__deadline__lte=now, status=Bid.Status.SUBMITTED)
+            return self.opened(now=now)
         return self.none()
 
 

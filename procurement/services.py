@@ -43,6 +43,7 @@ LATE = (
 )
 BID_WITHDRAWN = "This bid was withdrawn. Start a new bid to take part."
 NOT_YOUR_ORGANISATION = "You can only bid for your own organisation."
+NOT_OPENABLE = "The tender is {status}, so its bids cannot be opened."
 BIDS_SEALED = "Bids stay sealed until the deadline, {deadline}."
 
 
@@ -78,6 +79,28 @@ def _require_draft(tender: Tender) -> None:
         )
 
 
+def _check_fields(fields: dict) -> None:
+    """A deadline must be in the future (a past one would unseal bids), and weights are refused with
+    their figures named, before the database constraints are reached."""
+    problems = {}
+    if "deadline" in fields and fields["deadline"] <= timezone.now():
+        problems["deadline"] = rules.DEADLINE_PASSED.format(
+            deadline=rules.format_deadline(fields["deadline"])
+        )
+    weights = ("price_weight", "quality_weight", "social_value_weight")
+    if all(name in fields for name in weights):
+        found = rules.weight_problems(
+            price=fields["price_weight"],
+            quality=fields["quality_weight"],
+            social_value=fields["social_value_weight"],
+            justification=fields.get("social_value_justification", ""),
+        )
+        if found:
+            problems["price_weight"] = found
+    if problems:
+        raise ValidationError(problems)
+
+
 def next_reference(now=None) -> str:
     year = (now or timezone.now()).year
     prefix = f"KSV-{year}-"
@@ -92,6 +115,7 @@ def tender_create(*, by: User, **fields) -> Tender:
     model = SocialValueModel.objects.adopted().first()
     if model is None:
         raise ValidationError(NO_ADOPTED_MODEL)
+    _check_fields(fields)
     tender = Tender(reference=next_reference(), model=model, **fields)
     tender.full_clean()
     tender.save()
@@ -112,6 +136,7 @@ def tender_update(*, tender: Tender, by: User, **fields) -> Tender:
     """Details, weights, price formula or deadline of a draft."""
     tender = _locked(tender)
     _require_draft(tender)
+    _check_fields(fields)
     before = _tender_snapshot(tender)
     for name, value in fields.items():
         setattr(tender, name, value)
@@ -354,9 +379,11 @@ def bid_save(*, tender: Tender, by: User, content: BidContent, submit: bool = Fa
     if bid is None:
         bid = Bid(tender=tender, supplier=supplier)
     final = submit or bid.status == Bid.Status.SUBMITTED  # a submitted bid stays complete when revised
+    unknown = set(content.commitments) - set(offered)
+    codes = {**dict(Indicator.objects.filter(pk__in=unknown).values_list("pk", "code")), **offered}
     problems = rules.bid_problems(
         price=content.price,
-        commitments=[(offered.get(i, f"#{i}"), q) for i, q in content.commitments.items()],
+        commitments=[(codes.get(i, f"#{i}"), q) for i, q in content.commitments.items()],
         offered_codes=set(offered.values()),
     )
     if content.price is None and not final:
@@ -409,6 +436,10 @@ def bids_open(*, tender: Tender, by: User, now=None) -> Tender:
     """After the deadline: the tender closes and the opening (who, when, how many) is recorded once."""
     now = now or timezone.now()
     tender = _locked(tender)
+    if tender.status in Tender.OPENED_STATUSES:
+        return tender
+    if tender.status != Tender.Status.PUBLISHED:
+        raise ValidationError(NOT_OPENABLE.format(status=tender.get_status_display().lower()))
     if not tender.deadline_passed(now):
         raise ValidationError(BIDS_SEALED.format(deadline=_deadline_text(tender)))
     if tender.status == Tender.Status.PUBLISHED:

@@ -313,20 +313,19 @@ class CancelView(ReasonView):
 
 
 class BidsView(CommissionerTenderMixin, TemplateView):
-    """Sealed until the deadline: no content and no count. After it, opening is recorded once."""
+    """Sealed until the bids are opened after the deadline (no content, no count); opening is recorded."""
 
     template_name = "procurement/bids.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        sealed = not self.tender.deadline_passed(now)
-        opened = self.tender.status != Tender.Status.PUBLISHED
+        opened = self.tender.status in Tender.OPENED_STATUSES
+        can_open = self.tender.status == Tender.Status.PUBLISHED and self.tender.deadline_passed(now)
+        bids = selectors.opened_bids(tender=self.tender, user=self.request.user, now=now) if opened else []
         return super().get_context_data(
-            sealed=sealed,
+            sealed=not opened and not can_open,
             opened=opened,
-            bids=[]
-            if sealed or not opened
-            else selectors.opened_bids(tender=self.tender, user=self.request.user, now=now),
+            bids=bids,
             trail=audit_trail_for(self.tender).filter(action="tender.open_bids") if opened else [],
             **kwargs,
         )

@@ -1,0 +1,194 @@
+"""The seal, as one table: who sees which bids, before and after the deadline.
+
+Before the deadline no council user (whatever the role) and no staff superuser, through the queryset, the
+selectors or the Django admin, sees any bid's content or even how many there are. Each supplier sees only
+its own. After the deadline the commissioner, evaluators and board members see the submitted bids (never
+drafts or withdrawn ones), and the admin lists them."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from knowsley_sv.roles import Role
+from procurement import selectors, services
+from procurement.models import Bid, Tender
+
+from ..factories import UserFactory
+from .helpers import first_indicators, publishable_tender, supplier_user
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTED = {"Aldgate Haulage Ltd": "412345.67", "Bramble Catering CIC": "387654.21"}
+DRAFT = {"Cedar Drafting Co": "299999.99"}
+WITHDRAWN = {"Dunmore Withdrawing Ltd": "311111.11"}
+EVERY_BID = {**SUBMITTED, **DRAFT, **WITHDRAWN}
+
+# who -> (roles, staff superuser?, sees the submitted bids once the deadline has passed?)
+SEAL = {
+    "commissioner who created the tender": ([Role.COMMISSIONER], False, True),
+    "evaluator": ([Role.EVALUATOR], False, True),
+    "board member": ([Role.BOARD_MEMBER], False, True),
+    "administrator": ([Role.ADMINISTRATOR], False, False),  # running the system grants no role
+    "staff superuser": ([], True, False),
+}
+COUNCIL = list(SEAL)
+
+
+@pytest.fixture
+def sealed(db):
+    """A published tender with two submitted bids, a draft bid and a withdrawn bid."""
+    owner = UserFactory(username="owner", roles=[Role.COMMISSIONER])
+    tender = services.tender_publish(tender=publishable_tender(owner), by=owner)
+    jobs = first_indicators(tender.model)[1]
+    suppliers = {}
+    for name, price in EVERY_BID.items():
+        user = suppliers[name] = supplier_user(name)
+        bid = services.bid_save(
+            tender=tender,
+            by=user,
+            submit=name not in DRAFT,
+            content=services.BidContent(price=Decimal(price), commitments={jobs.pk: Decimal("3")}),
+        )
+        if name in WITHDRAWN:
+            services.bid_withdraw(bid=bid, by=user)
+    tender.refresh_from_db()
+    return tender, owner, suppliers
+
+
+def _council_user(who: str, owner):
+    if who == "commissioner who created the tender":
+        return owner
+    roles, superuser, _ = SEAL[who]
+    return UserFactory(
+        username=who.replace(" ", "-"),
+        roles=roles,
+        is_staff=superuser or Role.ADMINISTRATOR in roles,
+        is_superuser=superuser,
+    )
+
+
+def _names(bids) -> list[str]:
+    return sorted(bid.supplier.name for bid in bids)
+
+
+def _leaks(html: str, suppliers=EVERY_BID) -> list[str]:
+    secrets = [*suppliers, *suppliers.values(), *(f"{Decimal(p):,}" for p in suppliers.values())]
+    secrets += [f"{n} bid" for n in range(1, len(EVERY_BID) + 1)]  # "2 bids", "1 bid", ...
+    return [s for s in secrets if s in html]
+
+
+def test_the_fixture_holds_what_the_table_needs(sealed):
+    tender, _, _ = sealed
+    statuses = dict(Bid.objects.filter(tender=tender).values_list("supplier__name", "status"))
+    assert statuses == {
+        **dict.fromkeys(SUBMITTED, Bid.Status.SUBMITTED),
+        **dict.fromkeys(DRAFT, Bid.Status.DRAFT),
+        **dict.fromkeys(WITHDRAWN, Bid.Status.WITHDRAWN),
+    }
+    assert timezone.now() < tender.deadline
+
+
+# --- before the deadline ------------------------------------------------------------------------------
+@pytest.mark.parametrize("who", COUNCIL)
+def test_before_the_deadline_no_council_user_sees_any_bid(sealed, who):
+    tender, owner, _ = sealed
+    user = _council_user(who, owner)
+    just_before = tender.deadline - timedelta(seconds=1)
+    for now in (None, just_before):
+        assert not Bid.objects.visible_to(user, now=now).exists()
+        assert Bid.objects.visible_to(user, now=now).count() == 0
+        assert list(selectors.opened_bids(tender=tender, user=user, now=now)) == []
+
+
+@pytest.mark.parametrize("who", COUNCIL)
+def test_before_the_deadline_the_admin_shows_neither_bids_nor_their_count(client, sealed, who):
+    tender, owner, _ = sealed
+    client.force_login(_council_user(who, owner))
+    response = client.get("/admin/procurement/bid/")
+    if SEAL[who][1]:  # the superuser gets the page, empty
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0
+        assert list(response.context["cl"].result_list) == []
+    else:
+        assert response.status_code in (302, 403)
+    assert _leaks(response.content.decode()) == []
+    for bid in Bid.objects.filter(tender=tender):
+        for url in (f"/admin/procurement/bid/{bid.pk}/change/", f"/admin/procurement/bid/{bid.pk}/history/"):
+            page = client.get(url)
+            assert page.status_code in (302, 403, 404), url
+            assert _leaks(page.content.decode()) == [], url
+            if page.status_code == 302:
+                assert _leaks(client.get(page.url).content.decode()) == [], url
+
+
+def test_each_supplier_sees_only_its_own_bid(sealed):
+    tender, _, suppliers = sealed
+    for name, user in suppliers.items():
+        assert _names(Bid.objects.visible_to(user)) == [name]
+        expected = [name] if name in SUBMITTED else []
+        assert _names(selectors.opened_bids(tender=tender, user=user)) == expected
+
+
+# --- after the deadline -------------------------------------------------------------------------------
+@pytest.mark.parametrize("who", COUNCIL)
+def test_after_the_deadline_the_council_sees_the_submitted_bids_only_once_opened(sealed, who):
+    tender, owner, _ = sealed
+    user = _council_user(who, owner)
+    after = tender.deadline + timedelta(seconds=1)
+    assert _names(Bid.objects.visible_to(user, now=after)) == []  # past the deadline, not yet opened
+    services.bids_open(tender=tender, by=owner, now=after)
+    expected = sorted(SUBMITTED) if SEAL[who][2] else []
+    assert _names(Bid.objects.visible_to(user, now=after)) == expected
+    assert _names(selectors.opened_bids(tender=tender, user=user, now=after)) == expected
+    assert [str(b.price) for b in selectors.opened_bids(tender=tender, user=user, now=after)] == [
+        SUBMITTED[name] for name in expected
+    ]
+    # at the deadline itself the bids are open
+    assert _names(Bid.objects.visible_to(user, now=tender.deadline)) == expected
+
+
+def test_after_the_deadline_suppliers_still_see_only_their_own(sealed):
+    tender, _, suppliers = sealed
+    after = tender.deadline + timedelta(days=1)
+    for name, user in suppliers.items():
+        assert _names(Bid.objects.visible_to(user, now=after)) == [name]
+
+
+def test_after_the_deadline_the_admin_lists_the_submitted_bids(client, sealed):
+    tender, owner, _ = sealed
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    services.bids_open(tender=tender, by=owner)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.get("/admin/procurement/bid/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(name in body and price in body for name, price in SUBMITTED.items())
+    hidden = {**DRAFT, **WITHDRAWN}
+    assert [s for s in [*hidden, *hidden.values()] if s in body] == []
+    assert sorted(b.supplier.name for b in response.context["cl"].result_list) == sorted(SUBMITTED)
+    for bid in Bid.objects.filter(tender=tender):
+        page = client.get(f"/admin/procurement/bid/{bid.pk}/change/")
+        if bid.status == Bid.Status.SUBMITTED:
+            assert page.status_code == 200 and bid.supplier.name in page.content.decode()
+        else:
+            assert page.status_code in (302, 404)
+
+
+def test_moving_the_deadline_into_the_past_cannot_unseal_bids(sealed):
+    """Withdraw to draft, then set a past deadline: refused; and a draft or cancelled tender never
+    shows its bids, whatever its deadline says."""
+    tender, owner, _ = sealed
+    services.tender_withdraw(tender=tender, reason="Clarify the specification", by=owner)
+    with pytest.raises(ValidationError) as error:
+        services.tender_update(tender=tender, by=owner, deadline=timezone.now() - timedelta(days=1))
+    assert "has passed" in error.value.message_dict["deadline"][0]
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(days=1))
+    assert not Bid.objects.visible_to(owner).exists()
+    with pytest.raises(ValidationError):
+        services.bids_open(tender=tender, by=owner)
+    assert not Bid.objects.opened().exists()
+    services.tender_cancel(tender=tender, reason="No longer needed", by=owner)
+    assert not Bid.objects.visible_to(owner).exists()
