@@ -1,63 +1,112 @@
-"""Rules of a tender's weights and a bid's content: pure functions, no ORM, no request."""
+"""The rules of a tender and a bid (DESIGN §5.1–5.2): pure functions, no Django, no ORM, no request.
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+Each check returns the problems it finds as plain-English sentences that name the figures ("weights add
+up to 95, not 100"), empty when there are none. Forms and services show the sentences; tests assert them.
+"""
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-
-from django.utils import timezone
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from zoneinfo import ZoneInfo
 
 MIN_SOCIAL_VALUE_WEIGHT = 10
 PENNY = Decimal("0.01")
+# Enough digits that no product or sum of 14-digit figures is rounded before the final penny.
+EXACT_PRECISION = 100
+# settings.TIME_ZONE, named here so that the rules need no Django settings.
+DISPLAY_TIME_ZONE = ZoneInfo("Europe/London")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 WEIGHTS_MUST_TOTAL_100 = "The price, quality and social value weights add up to {total}, not 100."
-SOCIAL_VALUE_UNDER_MINIMUM = "Social value is {weight}%, under the 10% minimum: give a justification."
+WEIGHT_OUT_OF_RANGE = "The {name} weight is {weight}%. Enter a whole number from 0 to 100."
+SOCIAL_VALUE_UNDER_MINIMUM = (
+    f"Social value is {{weight}}%, under the {MIN_SOCIAL_VALUE_WEIGHT}% minimum: give a justification."
+)
 CRITERIA_MUST_TOTAL_QUALITY = (
     "The quality criteria weights add up to {total}, not the quality weight of {quality}."
 )
+CRITERION_WEIGHT_OUT_OF_RANGE = (
+    "Quality criterion {number} has a weight of {weight}. Enter a whole number from 1 to 100."
+)
 NO_CRITERIA = "Add at least one quality criterion, or set the quality weight to 0."
 SPLIT_MUST_TOTAL_100 = "The social value split adds up to {total}%, not 100%."
+SHARE_OUT_OF_RANGE = "Outcome {number} has a {share}% share. Enter a whole number from 0 to 100."
 OUTCOME_NEEDS_INDICATOR = "Outcome {number} has a {share}% share but offers no indicator."
 DEADLINE_PASSED = "The deadline, {deadline}, has passed. Set a later deadline before publishing."
 PRICE_MUST_BE_POSITIVE = "Enter a price of more than £0."
+QUANTITY_NOT_A_NUMBER = "Enter the quantity for {code} as a number."
 QUANTITY_NOT_NEGATIVE = "The quantity for {code} cannot be negative."
 INDICATOR_NOT_OFFERED = "Indicator {code} is not offered by this tender."
 
 
+# --- a tender ---------------------------------------------------------------------------------------
 def weight_problems(*, price: int, quality: int, social_value: int, justification: str) -> list[str]:
+    """Whole percentages from 0 to 100 that add up to 100; social value under 10% needs a reason."""
+    weights = {"price": price, "quality": quality, "social value": social_value}
     problems = []
-    total = price + quality + social_value
+    total = sum(weights.values())
     if total != 100:
         problems.append(WEIGHTS_MUST_TOTAL_100.format(total=total))
-    if social_value < MIN_SOCIAL_VALUE_WEIGHT and not justification.strip():
+    problems += [
+        WEIGHT_OUT_OF_RANGE.format(name=name, weight=weight)
+        for name, weight in weights.items()
+        if not 0 <= weight <= 100
+    ]
+    if 0 <= social_value < MIN_SOCIAL_VALUE_WEIGHT and not justification.strip():
         problems.append(SOCIAL_VALUE_UNDER_MINIMUM.format(weight=social_value))
     return problems
 
 
 def criteria_problems(*, quality_weight: int, criterion_weights: Sequence[int]) -> list[str]:
+    """The criteria's points (1 to 100 each) add up to the quality weight; none needed at quality 0."""
     if quality_weight > 0 and not criterion_weights:
         return [NO_CRITERIA]
+    problems = []
     total = sum(criterion_weights)
     if total != quality_weight:
-        return [CRITERIA_MUST_TOTAL_QUALITY.format(total=total, quality=quality_weight)]
-    return []
-
-
-def split_problems(*, shares: Mapping[int, int], indicators_offered: Mapping[int, int]) -> list[str]:
-    problems = []
-    total = sum(shares.values())
-    if total != 100:
-        problems.append(SPLIT_MUST_TOTAL_100.format(total=total))
+        problems.append(CRITERIA_MUST_TOTAL_QUALITY.format(total=total, quality=quality_weight))
     problems += [
-        OUTCOME_NEEDS_INDICATOR.format(number=number, share=share)
-        for number, share in sorted(shares.items())
-        if share > 0 and not indicators_offered.get(number)
+        CRITERION_WEIGHT_OUT_OF_RANGE.format(number=number, weight=weight)
+        for number, weight in enumerate(criterion_weights, start=1)
+        if not 1 <= weight <= 100
     ]
     return problems
 
 
+def split_problems(*, shares: Mapping[int, int], indicators_offered: Mapping[int, int]) -> list[str]:
+    """shares: outcome number -> whole %; indicators_offered: outcome number -> indicators offered.
+    The shares add up to 100, and each outcome given a share offers at least one indicator."""
+    problems = []
+    total = sum(shares.values())
+    if total != 100:
+        problems.append(SPLIT_MUST_TOTAL_100.format(total=total))
+    for number, share in sorted(shares.items()):
+        if not 0 <= share <= 100:
+            problems.append(SHARE_OUT_OF_RANGE.format(number=number, share=share))
+        if share > 0 and not indicators_offered.get(number):
+            problems.append(OUTCOME_NEEDS_INDICATOR.format(number=number, share=share))
+    return problems
+
+
 def format_deadline(deadline: datetime) -> str:
-    local = timezone.localtime(deadline) if timezone.is_aware(deadline) else deadline
-    return f"{local:%-d %B %Y at %-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+    """ "3 March 2027 at 12:00pm", in UK time; a naive datetime is taken to be UK time already."""
+    local = deadline.astimezone(DISPLAY_TIME_ZONE) if deadline.utcoffset() is not None else deadline
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}:{local.minute:02d}{suffix}"
 
 
 def publication_problems(
@@ -72,35 +121,42 @@ def publication_problems(
     deadline: datetime,
     now: datetime,
 ) -> list[str]:
-    """Everything that stops a tender being published, each naming its figures."""
+    """Everything that stops a tender being published, in the order of the steps that build it.
+    With a social value weight of 0 there is no split to check."""
     problems = weight_problems(
         price=price, quality=quality, social_value=social_value, justification=justification
     )
     problems += criteria_problems(quality_weight=quality, criterion_weights=criterion_weights)
-    if social_value > 0:
+    if social_value != 0:
         problems += split_problems(shares=shares, indicators_offered=indicators_offered)
     if deadline <= now:
         problems.append(DEADLINE_PASSED.format(deadline=format_deadline(deadline)))
     return problems
 
 
+# --- a bid ------------------------------------------------------------------------------------------
 def committed_value(*, commitments: Iterable[tuple[Decimal, Decimal | None]]) -> Decimal:
-    """Σ quantity × proxy (£ per unit), exact, rounded half up to the penny only at the end.
-    Commitments to indicators without a proxy count £0. Information beside a bid, never a score."""
-    total = sum((quantity * proxy for quantity, proxy in commitments if proxy is not None), Decimal(0))
-    return total.quantize(PENNY, rounding=ROUND_HALF_UP)
+    """Σ quantity × proxy (£ per unit) over (quantity, proxy) pairs, exact, rounded half up to the penny
+    only at the end. An indicator without a proxy counts £0. A figure shown beside a bid, never a score."""
+    with localcontext(prec=EXACT_PRECISION):
+        total = sum((quantity * proxy for quantity, proxy in commitments if proxy is not None), Decimal(0))
+        return total.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def bid_problems(
     *, price: Decimal | None, commitments: Iterable[tuple[str, Decimal]], offered_codes: Collection[str]
 ) -> dict[str, list[str]]:
+    """Problems by field: "price" for a missing, zero or negative price; "commitments" for a quantity
+    that is negative or not a number, or an indicator the tender does not offer (whatever its quantity)."""
     problems: dict[str, list[str]] = {}
-    if price is None or price <= 0:
+    if price is None or not price.is_finite() or price <= 0:
         problems["price"] = [PRICE_MUST_BE_POSITIVE]
     commitment_problems = []
     for code, quantity in commitments:
         if code not in offered_codes:
             commitment_problems.append(INDICATOR_NOT_OFFERED.format(code=code))
+        elif not quantity.is_finite():
+            commitment_problems.append(QUANTITY_NOT_A_NUMBER.format(code=code))
         elif quantity < 0:
             commitment_problems.append(QUANTITY_NOT_NEGATIVE.format(code=code))
     if commitment_problems:
@@ -108,34 +164,31 @@ def bid_problems(
     return problems
 
 
+# --- the scoring scale (DESIGN §5.3) ----------------------------------------------------------------
+def default_scoring_scale() -> list[tuple[int, str, str]]:
+    """(value, label, descriptor): the scale every tender starts with."""
+    return [
+        (0, "Unacceptable", "No response, or the response is unacceptable"),
+        (20, "Poor", "Falls well short of the requirement, with little or no evidence"),
+        (40, "Limited", "Meets only part of the requirement, or gives limited evidence"),
+        (60, "Satisfactory", "Meets the requirement"),
+        (80, "Good", "Meets the requirement in full, with good evidence"),
+        (100, "Excellent", "Exceeds the requirement with strong evidence"),
+    ]
+
+
 def five_point_scoring_scale() -> list[tuple[int, str, str]]:
     """A common alternative: five points from 0 to 100 in steps of 25."""
     return [
-        (0, "Unacceptable", "No response, or the response is unacceptable or does not answer the question."),
-        (25, "Poor", "The response addresses the requirement only in part, with significant gaps."),
-        (50, "Satisfactory", "The response meets the requirement, with adequate evidence."),
-        (75, "Good", "The response meets the requirement in full, with good evidence."),
-        (100, "Excellent", "The response exceeds the requirement, with strong evidence."),
+        (0, "Unacceptable", "No response, or the response is unacceptable"),
+        (25, "Poor", "Falls short of the requirement, with little evidence"),
+        (50, "Satisfactory", "Meets the requirement"),
+        (75, "Good", "Meets the requirement in full, with good evidence"),
+        (100, "Excellent", "Exceeds the requirement with strong evidence"),
     ]
 
 
-def default_scoring_scale() -> list[tuple[int, str, str]]:
-    """DESIGN §5.3: the scale every tender starts with (value, label, descriptor)."""
-    return [
-        (0, "Unacceptable", "No response, or the response is unacceptable or does not answer the question."),
-        (
-            20,
-            "Poor",
-            "The response addresses the requirement only in part, with major gaps or little evidence.",
-        ),
-        (40, "Limited", "The response addresses the requirement with some gaps or limited evidence."),
-        (60, "Satisfactory", "The response meets the requirement, with adequate evidence."),
-        (80, "Good", "The response meets the requirement in full, with good evidence."),
-        (100, "Excellent", "The response exceeds the requirement, with strong evidence."),
-    ]
-
-
-SCORING_SCALES = {
+SCORING_SCALES: dict[str, tuple[str, Callable[[], list[tuple[int, str, str]]]]] = {
     "six_point": ("0 to 100 in steps of 20 (six points; the default)", default_scoring_scale),
     "five_point": ("0 to 100 in steps of 25 (five points)", five_point_scoring_scale),
 }
