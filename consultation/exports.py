@@ -5,6 +5,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Allocation, Comment, Consultation, Response
 from .selectors import Results
@@ -120,7 +121,7 @@ def as_xlsx(header: list[str], rows: list[list], filename: str) -> HttpResponse:
     sheet = workbook.create_sheet(title=filename[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([_safe(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

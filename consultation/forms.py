@@ -223,8 +223,9 @@ class ReceiptForm(forms.Form):
 class OfficerResponseForm(AllocationForm):
     """Paper and event responses, keyed by an officer through the same rules as online answers."""
 
-    def __init__(self, *args, outcomes: list[Outcome], **kwargs):
+    def __init__(self, *args, outcomes: list[Outcome], opens_on=None, **kwargs):
         super().__init__(*args, outcomes=outcomes, **kwargs)
+        self.opens_on = opens_on
         del self.fields[self.honeypot_name]
         self.fields["channel"] = forms.ChoiceField(
             label="How was the response given?",
@@ -270,6 +271,10 @@ class OfficerResponseForm(AllocationForm):
         received = self.cleaned_data["received_on"]
         if received > timezone.localdate():
             raise forms.ValidationError("The date received cannot be in the future")
+        if self.opens_on and received < self.opens_on:
+            raise forms.ValidationError(
+                f"The date received cannot be before the consultation opened ({self.opens_on:%-d %B %Y})"
+            )
         return received
 
 

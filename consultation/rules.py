@@ -3,9 +3,11 @@
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 
 TOTAL_POINTS = 100
+WHOLE_NUMBER = re.compile(r"([+-]?)([0-9]{1,6})")
 
 ENTER_WHOLE_NUMBER = "Enter the points for outcome {number} as a whole number, like 20"
 NOT_NEGATIVE = "Points for outcome {number} cannot be less than 0"
@@ -45,9 +47,8 @@ def parse_points(raw: object) -> int | None:
     text = str(raw).strip()
     if text == "":
         return 0
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-")
-    return sign * int(digits) if digits.isdigit() and len(digits) <= 4 else None
+    match = WHOLE_NUMBER.fullmatch(text)  # ASCII digits only: "²" or "+-5" are not whole numbers
+    return (-1 if match[1] == "-" else 1) * int(match[2]) if match else None
 
 
 def running_total(points: Mapping[int, object]) -> int:

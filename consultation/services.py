@@ -154,10 +154,19 @@ def response_submit(
         if not first:
             # The same answers again: reuse the first attempt's receipt code, so that if it has been stored
             # we return it, and if it is still being stored the unique receipt code stops a second copy.
-            receipt = cache.get(once_key) or receipt
-            existing = Response.objects.filter(receipt_code=receipt).first()
-            if existing is not None:
-                return existing
+            earlier = cache.get(once_key)
+            if earlier and cache.get(_withdrawn_key(earlier)):
+                # The earlier response was withdrawn: this is a fresh response with its own code.
+                cache.set(once_key, receipt, ACCEPT_ONCE_SECONDS)
+                cache.delete(seen_key)
+                first = True
+            else:
+                receipt = earlier or receipt
+                existing = Response.objects.filter(receipt_code=receipt).first()
+                if existing is not None:
+                    return existing
+    if seen_key and cache.get(seen_key) and cache.get(_withdrawn_key(cache.get(seen_key))):
+        cache.delete(seen_key)  # the same answers were sent and withdrawn: not a duplicate
     suspected = bool(seen_key and cache.get(seen_key))
     try:
         response = _store(
@@ -223,7 +232,13 @@ def response_withdraw(*, response: Response) -> None:
     """Withdrawal deletes the response, its allocations and comments: nothing of it is kept."""
     if not response.consultation.is_open():
         raise ValidationError(WITHDRAW_CLOSED, code="closed")
+    # Sending the same answers again soon after is a new response, not a resubmission of this one.
+    cache.set(_withdrawn_key(response.receipt_code), True, SUSPECT_DUPLICATE_SECONDS)
     response.delete()
+
+
+def _withdrawn_key(receipt_code: str) -> str:
+    return f"consultation:withdrawn:{receipt_code}"
 
 
 @transaction.atomic

@@ -445,7 +445,11 @@ class OfficerResponseView(RoleRequiredMixin, ConsultationMixin, ServiceFormView)
     form_class = OfficerResponseForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "outcomes": self.outcomes}
+        return {
+            **super().get_form_kwargs(),
+            "outcomes": self.outcomes,
+            "opens_on": timezone.localtime(self.consultation.opens_at).date(),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

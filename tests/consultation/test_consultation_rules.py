@@ -48,3 +48,8 @@ def test_fingerprint_ignores_key_order_and_client_key_depends_on_the_secret():
 def test_six_whole_numbers_are_accepted_exactly_when_they_total_100(values):
     problems = rules.allocation_problems({n: str(v) for n, v in enumerate(values, start=1)})
     assert (problems == {}) == (sum(values) == 100)
+
+
+def test_only_ascii_digits_are_whole_numbers_and_big_numbers_are_out_of_range():
+    assert [rules.parse_points(v) for v in ("²", "+-5", "٣", "10000")] == [None, None, None, 10000]
+    assert rules.allocation_problems({1: "10000"}) == {1: rules.AT_MOST_100.format(number=1)}

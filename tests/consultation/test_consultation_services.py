@@ -231,3 +231,13 @@ def test_the_daily_command_erases_expired_contacts():
     call_command("erase_expired_contacts", stdout=out)
     assert out.getvalue().strip() == "Erased 1 expired contact record."
     assert not ContactRecord.objects.exists()
+
+
+def test_sending_the_same_answers_again_after_withdrawing_is_a_fresh_response():
+    consultation = make_consultation()
+    first = services.response_submit(consultation=consultation, answers=answers(), client="client-a")
+    services.response_withdraw(response=first)
+    again = services.response_submit(consultation=consultation, answers=answers(), client="client-a")
+    assert again.receipt_code != first.receipt_code
+    assert not again.is_suspected_duplicate
+    assert Response.objects.count() == 1

@@ -5,6 +5,7 @@ import time
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultation import forms as consultation_forms
@@ -200,9 +201,9 @@ def test_a_commissioner_enters_a_paper_response(client, open_consultation):
     url = reverse("consultation:officer_response", args=[open_consultation.slug])
     data = {
         "channel": "paper",
-        "received_on_0": "2",
-        "received_on_1": "1",
-        "received_on_2": "2026",
+        "received_on_0": str(timezone.localdate().day),
+        "received_on_1": str(timezone.localdate().month),
+        "received_on_2": str(timezone.localdate().year),
         **{f"points_{n}": v for n, v in SPLIT.items()},
         "ward": "none",
         "consent_to_quote": "no",
@@ -212,11 +213,11 @@ def test_a_commissioner_enters_a_paper_response(client, open_consultation):
     saved = client.post(url, data)
     assert saved.status_code == 302
     response = Response.objects.get()
-    assert (response.channel, response.entered_by, response.ward, str(response.submitted_at.date())) == (
+    assert (response.channel, response.entered_by, response.ward, response.submitted_at.date()) == (
         "paper",
         officer,
         None,
-        "2026-01-02",
+        timezone.localdate(),
     )
 
 
@@ -336,3 +337,39 @@ def test_results_pages_run_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(8):
         assert client.get(reverse("consultation:manage", args=[closed_consultation.slug])).status_code == 200
+
+
+def test_a_superscript_digit_is_a_plain_error_not_a_crash(client, open_consultation):
+    response = _post_points(client, open_consultation, {1: "²", 2: "100"})
+    assert response.status_code == 200
+    assert "Enter the points for outcome 1 as a whole number, like 20" in response.content.decode()
+
+
+def test_the_excel_export_survives_control_characters(client, open_consultation):
+    services.response_submit(consultation=open_consultation, answers=answers(comments={1: "a\x0bb"}))
+    client.force_login(UserFactory(username="board", roles=[Role.BOARD_MEMBER]))
+    url = reverse(
+        "consultation:export", kwargs={"slug": open_consultation.slug, "table": "responses", "fmt": "xlsx"}
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).active.cell(row=2, column=17).value == "ab"
+
+
+def test_paper_responses_cannot_be_dated_before_the_consultation_opened(client, open_consultation):
+    client.force_login(UserFactory(username="officer", roles=[Role.COMMISSIONER]))
+    url = reverse("consultation:officer_response", args=[open_consultation.slug])
+    response = client.post(
+        url,
+        {
+            "channel": "paper",
+            "received_on_0": "1",
+            "received_on_1": "1",
+            "received_on_2": "2020",
+            "ward": "none",
+            "consent_to_quote": "no",
+            **{f"points_{n}": v for n, v in SPLIT.items()},
+        },
+    )
+    assert "cannot be before the consultation opened" in response.content.decode()
+    assert not Response.objects.exists()
