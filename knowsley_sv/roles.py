@@ -29,8 +29,22 @@ _READ_MODEL = {
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.RESIDENT: _READ_MODEL | {"consultation.view_consultation", "procurement.view_tender"},
     Role.SUPPLIER: _READ_MODEL
-    | {"procurement.view_tender", "procurement.add_bid", "procurement.change_bid", "procurement.view_bid"},
-    Role.EVALUATOR: _READ_MODEL | {"procurement.view_tender"},
+    | {
+        "procurement.view_tender",
+        "procurement.add_bid",
+        "procurement.change_bid",
+        "procurement.view_bid",
+        "procurement.view_award",
+    },
+    Role.EVALUATOR: _READ_MODEL
+    | {
+        "procurement.view_tender",
+        "procurement.change_panelmember",
+        "procurement.view_panelmember",
+        "procurement.add_score",
+        "procurement.change_score",
+        "procurement.view_score",
+    },
     Role.COMMISSIONER: _READ_MODEL
     | {
         "outcomes.view_organisation",
@@ -41,6 +55,18 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "procurement.change_tender",
         "procurement.view_tender",
         "procurement.view_bid",
+        "procurement.add_panelmember",
+        "procurement.delete_panelmember",
+        "procurement.view_panelmember",
+        "procurement.view_score",
+        "procurement.add_moderatedscore",
+        "procurement.change_moderatedscore",
+        "procurement.view_moderatedscore",
+        "procurement.add_award",
+        "procurement.change_award",
+        "procurement.view_award",
+        "procurement.add_contract",
+        "procurement.view_contract",
     },
     Role.BOARD_MEMBER: _READ_MODEL
     | {
@@ -70,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "consultation.view_wardpopulation",
         "consultation.change_wardpopulation",
         "procurement.view_tender",
+        "procurement.view_award",
+        "procurement.view_contract",
     },
     Role.ADMINISTRATOR: {
         "knowsley_sv.add_user",

@@ -62,3 +62,105 @@ def supplier_user(name: str):
     )
     SupplierMember.objects.create(user=user, organisation=organisation)
     return user
+
+
+# --- DESIGN §5.4's worked example, as a tender with three bids ---------------------------------------
+WORKED_EXAMPLE = {
+    # supplier: (price, {line: moderated score}), lines Q1, Q2, O1, O3, O6
+    "Alpha Services": (Decimal("100000"), {"Q1": 60, "Q2": 80, "O1": 80, "O3": 60, "O6": 40}),
+    "Beta Care": (Decimal("80000"), {"Q1": 40, "Q2": 60, "O1": 20, "O3": 40, "O6": 20}),
+    "Gamma Works": (Decimal("125000"), {"Q1": 100, "Q2": 80, "O1": 100, "O3": 80, "O6": 100}),
+}
+# supplier: (price score, quality, social value, total, rank), DESIGN §5.4's table
+WORKED_EXAMPLE_TABLE = {
+    "Alpha Services": ("40.00", "20.00", "13.20", "73.20", 2),
+    "Beta Care": ("50.00", "14.00", "5.20", "69.20", 3),
+    "Gamma Works": ("32.00", "28.00", "18.80", "78.80", 1),
+}
+
+
+def worked_example_tender(by, suppliers=WORKED_EXAMPLE, open_bids=True) -> Tender:
+    """Weights 50/30/20, Q1 20 and Q2 10 (no minimum), social value split 50/30/20 over outcomes 1, 3 and 6,
+    one bid per supplier; the deadline has passed and (by default) the bids are opened."""
+    tender = services.tender_create(
+        by=by,
+        title="Home care",
+        specification="Care at home for adults in the borough.",
+        service_area="Adult social care",
+        estimated_value=Decimal("100000.00"),
+        deadline=timezone.now() + timedelta(days=14),
+    )
+    services.criteria_set(
+        tender=tender,
+        criteria=[
+            {"title": "Delivery", "question": "How will you deliver?", "weight": 20, "minimum_score": None},
+            {"title": "Staffing", "question": "Who will do the work?", "weight": 10, "minimum_score": None},
+        ],
+        by=by,
+    )
+    indicators = first_indicators(tender.model)
+    services.split_set(
+        tender=tender,
+        shares={n: {1: 50, 3: 30, 6: 20}.get(n, 0) for n in range(1, 7)},
+        offered={indicators[n].pk: None for n in (1, 3, 6)},
+        by=by,
+    )
+    services.tender_publish(tender=tender, by=by)
+    criteria = list(tender.criteria.order_by("number"))
+    outcomes = {s.outcome.number: s.outcome_id for s in tender.shares.select_related("outcome")}
+    for name, (price, _scores) in suppliers.items():
+        content = services.BidContent(
+            price=price,
+            answers={c.pk: f"{name} answers {c.title}." for c in criteria},
+            methods={outcomes[n]: f"{name}'s method for outcome {n}." for n in (1, 3, 6)},
+            commitments={indicators[1].pk: Decimal(10), indicators[6].pk: Decimal(2)},
+        )
+        services.bid_save(tender=tender, by=supplier_user(name), content=content, submit=True)
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    tender.refresh_from_db()
+    if open_bids:
+        services.bids_open(tender=tender, by=by)
+        tender.refresh_from_db()
+    return tender
+
+
+def line_keys(tender) -> dict[str, str]:
+    """ "Q1" / "O3" -> the line key the services take."""
+    from procurement.selectors import evaluation_lines
+
+    return {line.short: line.key for line in evaluation_lines(tender)}
+
+
+def bids_by_supplier(tender) -> dict:
+    return {b.supplier.name: b for b in tender.bids.select_related("supplier")}
+
+
+def panel_of(tender, by, count=3):
+    """`count` evaluators on the panel, each declared free of conflict."""
+    evaluators = [UserFactory(username=f"evaluator{n}", roles=[Role.EVALUATOR]) for n in range(1, count + 1)]
+    for evaluator in evaluators:
+        services.panel_add(tender=tender, evaluator=evaluator, by=by)
+        services.declare(tender=tender, by=evaluator, conflict=False)
+    return evaluators
+
+
+def score_as(tender, evaluator, scores=WORKED_EXAMPLE, adjust=None, submit=True):
+    """The evaluator scores every bid as `scores` says, `adjust` {(supplier, line): value} aside."""
+    keys, bids = line_keys(tender), bids_by_supplier(tender)
+    for name, (_price, by_line) in scores.items():
+        entries = {
+            keys[line]: ((adjust or {}).get((name, line), value), f"{evaluator.username} on {name} {line}")
+            for line, value in by_line.items()
+        }
+        services.scores_save(tender=tender, bid=bids[name], by=evaluator, entries=entries)
+    if submit:
+        services.scores_submit(tender=tender, by=evaluator)
+
+
+def moderate_all(tender, by, scores=WORKED_EXAMPLE):
+    keys, bids = line_keys(tender), bids_by_supplier(tender)
+    for name, (_price, by_line) in scores.items():
+        entries = {
+            keys[line]: (value, f"Panel agreed {value} for {name} {line}") for line, value in by_line.items()
+        }
+        services.moderate(tender=tender, bid=bids[name], by=by, entries=entries)
