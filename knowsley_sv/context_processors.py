@@ -14,6 +14,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
     ]
     if user_has_role(user, Role.SUPPLIER):
         items.append(("Your bids", reverse("procurement:supplier_home")))
+    if user_has_role(user, Role.EVALUATOR):
+        items.append(("Evaluations", reverse("procurement:evaluator_home")))
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),

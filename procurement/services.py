@@ -20,6 +20,7 @@ from .models import (
     Bid,
     Commitment,
     Contract,
+    ContractKPI,
     MethodStatement,
     ModeratedScore,
     OfferedIndicator,
@@ -488,6 +489,7 @@ IN_STANDSTILL = "The standstill runs until the end of {day}. Enter the contract 
 CONTRACT_ALREADY = "The contract has already been entered."
 CONTRACT_DATES = "The end date must be on or after the start date."
 CONTRACT_VALUE = "Enter a contract value of more than £0."
+REPORTING_MONTHS = "Choose reporting every 1, 3, 6 or 12 months."
 
 
 def _status_text(tender: Tender) -> str:
@@ -871,8 +873,10 @@ def award_notice_publish(*, tender: Tender, by: User, now=None) -> Award:
 
 
 @transaction.atomic
-def contract_enter(*, tender: Tender, by: User, start_date, end_date, value: Decimal, now=None) -> Contract:
-    """After the standstill: the contract, from the awarded bid."""
+def contract_enter(
+    *, tender: Tender, by: User, start_date, end_date, value: Decimal, reporting_months: int = 3, now=None
+) -> Contract:
+    """After the standstill: the contract, from the awarded bid, its commitments frozen as KPIs."""
     now = now or timezone.now()
     award = Award.objects.select_for_update().filter(tender=tender).first()
     if award is None:
@@ -888,10 +892,31 @@ def contract_enter(*, tender: Tender, by: User, start_date, end_date, value: Dec
         problems["end_date"] = CONTRACT_DATES
     if value is None or value <= 0:
         problems["value"] = CONTRACT_VALUE
+    if reporting_months not in (1, 3, 6, 12):
+        problems["reporting_months"] = REPORTING_MONTHS
     if problems:
         raise ValidationError(problems)
     contract = Contract.objects.create(
-        award=award, start_date=start_date, end_date=end_date, value=value, entered_by=by, entered_at=now
+        award=award,
+        start_date=start_date,
+        end_date=end_date,
+        value=value,
+        reporting_months=reporting_months,
+        entered_by=by,
+        entered_at=now,
+    )
+    ContractKPI.objects.bulk_create(
+        ContractKPI(
+            contract=contract,
+            indicator=c.indicator,
+            outcome_number=c.indicator.outcome.number,
+            code=c.indicator.code,
+            name=c.indicator.name,
+            unit=c.indicator.unit,
+            committed=c.quantity,
+            proxy_value=c.indicator.proxy_value,
+        )
+        for c in Commitment.objects.filter(bid_id=award.bid_id).select_related("indicator__outcome")
     )
     audit_record(
         actor=by,

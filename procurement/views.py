@@ -74,6 +74,8 @@ class TenderDetailView(TemplateView):
             can_manage=user_has_role(user, Role.COMMISSIONER)
             and tender.commissioners.filter(pk=user.pk).exists(),
             is_supplier=user_has_role(user, Role.SUPPLIER),
+            on_panel=user_has_role(user, Role.EVALUATOR)
+            and tender.panel.filter(evaluator=user, declaration__in=["pending", "none"]).exists(),
             **kwargs,
         )
 

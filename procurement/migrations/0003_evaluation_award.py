@@ -7,153 +7,416 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procurement', '0002_roles'),
+        ("procurement", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(blank=True, help_text='Why, when the bid awarded is not the clear top-ranked one')),
-                ('results', models.JSONField(help_text='The evaluation as it stood at award: every figure of the summaries')),
-                ('awarded_at', models.DateTimeField()),
-                ('notice_published_at', models.DateTimeField(blank=True, null=True)),
-                ('standstill_ends', models.DateField(blank=True, help_text='The last day of the standstill', null=True)),
-                ('awarded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bid', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='award', to='procurement.bid')),
-                ('tender', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='award', to='procurement.tender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="Why, when the bid awarded is not the clear top-ranked one"
+                    ),
+                ),
+                (
+                    "results",
+                    models.JSONField(
+                        help_text="The evaluation as it stood at award: every figure of the summaries"
+                    ),
+                ),
+                ("awarded_at", models.DateTimeField()),
+                ("notice_published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "standstill_ends",
+                    models.DateField(blank=True, help_text="The last day of the standstill", null=True),
+                ),
+                (
+                    "awarded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bid",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="award",
+                        to="procurement.bid",
+                    ),
+                ),
+                (
+                    "tender",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="award",
+                        to="procurement.tender",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('entered_at', models.DateTimeField()),
-                ('award', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='contract', to='procurement.award')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("value", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("entered_at", models.DateTimeField()),
+                (
+                    "award",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contract",
+                        to="procurement.award",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ModeratedScore',
+            name="ModeratedScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)])),
-                ('rationale', models.TextField()),
-                ('flagged', models.BooleanField(default=False, help_text="Evaluators' scores differed by 40 or more")),
-                ('moderated_at', models.DateTimeField()),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moderated_scores', to='procurement.bid')),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurement.qualitycriterion')),
-                ('moderated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('share', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurement.outcomeshare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)]
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                (
+                    "flagged",
+                    models.BooleanField(default=False, help_text="Evaluators' scores differed by 40 or more"),
+                ),
+                ("moderated_at", models.DateTimeField()),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moderated_scores",
+                        to="procurement.bid",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurement.qualitycriterion",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "share",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurement.outcomeshare",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('declaration', models.CharField(choices=[('pending', 'Not yet declared'), ('none', 'No conflict of interest'), ('conflict', 'Conflict of interest declared')], default='pending', max_length=8)),
-                ('conflict_details', models.TextField(blank=True)),
-                ('declared_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, help_text='When all their scores were submitted', null=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_seats', to=settings.AUTH_USER_MODEL)),
-                ('tender', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='procurement.tender')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "declaration",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet declared"),
+                            ("none", "No conflict of interest"),
+                            ("conflict", "Conflict of interest declared"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("conflict_details", models.TextField(blank=True)),
+                ("declared_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When all their scores were submitted", null=True
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_seats",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel",
+                        to="procurement.tender",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tender', 'added_at', 'pk'],
+                "ordering": ["tender", "added_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)])),
-                ('justification', models.TextField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('bid', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='procurement.bid')),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='procurement.qualitycriterion')),
-                ('panel_member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='procurement.panelmember')),
-                ('share', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='procurement.outcomeshare')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)]
+                    ),
+                ),
+                ("justification", models.TextField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "bid",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="procurement.bid",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="procurement.qualitycriterion",
+                    ),
+                ),
+                (
+                    "panel_member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="procurement.panelmember",
+                    ),
+                ),
+                (
+                    "share",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="procurement.outcomeshare",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='award',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('notice_published_at__isnull', True), ('standstill_ends__isnull', True)), models.Q(('notice_published_at__isnull', False), ('standstill_ends__isnull', False)), _connector='OR'), name='procurement_award_notice_has_standstill'),
+            model_name="award",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("notice_published_at__isnull", True), ("standstill_ends__isnull", True)),
+                    models.Q(("notice_published_at__isnull", False), ("standstill_ends__isnull", False)),
+                    _connector="OR",
+                ),
+                name="procurement_award_notice_has_standstill",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='procurement_contract_dates'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="procurement_contract_dates",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gt', 0)), name='procurement_contract_value_positive'),
+            model_name="contract",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gt", 0)), name="procurement_contract_value_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moderatedscore',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('criterion__isnull', False), ('share__isnull', True)), models.Q(('criterion__isnull', True), ('share__isnull', False)), _connector='OR'), name='procurement_moderatedscore_exactly_one_line'),
+            model_name="moderatedscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("criterion__isnull", False), ("share__isnull", True)),
+                    models.Q(("criterion__isnull", True), ("share__isnull", False)),
+                    _connector="OR",
+                ),
+                name="procurement_moderatedscore_exactly_one_line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moderatedscore',
-            constraint=models.CheckConstraint(condition=models.Q(('value__lte', 100)), name='procurement_moderatedscore_value_0_to_100'),
+            model_name="moderatedscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__lte", 100)), name="procurement_moderatedscore_value_0_to_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moderatedscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('criterion__isnull', False)), fields=('bid', 'criterion'), name='procurement_moderatedscore_once_per_criterion'),
+            model_name="moderatedscore",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("criterion__isnull", False)),
+                fields=("bid", "criterion"),
+                name="procurement_moderatedscore_once_per_criterion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moderatedscore',
-            constraint=models.UniqueConstraint(condition=models.Q(('share__isnull', False)), fields=('bid', 'share'), name='procurement_moderatedscore_once_per_outcome'),
+            model_name="moderatedscore",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("share__isnull", False)),
+                fields=("bid", "share"),
+                name="procurement_moderatedscore_once_per_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moderatedscore',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='procurement_moderatedscore_has_rationale'),
+            model_name="moderatedscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True),
+                name="procurement_moderatedscore_has_rationale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('tender', 'evaluator'), name='procurement_panelmember_once'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(
+                fields=("tender", "evaluator"), name="procurement_panelmember_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(('declaration__in', ['pending', 'none', 'conflict'])), name='procurement_panelmember_declaration_valid'),
+            model_name="panelmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("declaration__in", ["pending", "none", "conflict"])),
+                name="procurement_panelmember_declaration_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('declaration', 'pending'), ('declared_at__isnull', True)), models.Q(models.Q(('declaration', 'pending'), _negated=True), ('declared_at__isnull', False)), _connector='OR'), name='procurement_panelmember_declared_has_date'),
+            model_name="panelmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("declaration", "pending"), ("declared_at__isnull", True)),
+                    models.Q(
+                        models.Q(("declaration", "pending"), _negated=True), ("declared_at__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="procurement_panelmember_declared_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('declaration', 'conflict'), _negated=True), models.Q(('conflict_details', ''), _negated=True), _connector='OR'), name='procurement_panelmember_conflict_has_details'),
+            model_name="panelmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("declaration", "conflict"), _negated=True),
+                    models.Q(("conflict_details", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="procurement_panelmember_conflict_has_details",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.CheckConstraint(condition=models.Q(('submitted_at__isnull', True), ('declaration', 'none'), _connector='OR'), name='procurement_panelmember_only_declared_submit'),
+            model_name="panelmember",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("submitted_at__isnull", True), ("declaration", "none"), _connector="OR"),
+                name="procurement_panelmember_only_declared_submit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('criterion__isnull', False), ('share__isnull', True)), models.Q(('criterion__isnull', True), ('share__isnull', False)), _connector='OR'), name='procurement_score_exactly_one_line'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("criterion__isnull", False), ("share__isnull", True)),
+                    models.Q(("criterion__isnull", True), ("share__isnull", False)),
+                    _connector="OR",
+                ),
+                name="procurement_score_exactly_one_line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('value__lte', 100)), name='procurement_score_value_0_to_100'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__lte", 100)), name="procurement_score_value_0_to_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(condition=models.Q(('criterion__isnull', False)), fields=('panel_member', 'bid', 'criterion'), name='procurement_score_once_per_criterion'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("criterion__isnull", False)),
+                fields=("panel_member", "bid", "criterion"),
+                name="procurement_score_once_per_criterion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(condition=models.Q(('share__isnull', False)), fields=('panel_member', 'bid', 'share'), name='procurement_score_once_per_outcome'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("share__isnull", False)),
+                fields=("panel_member", "bid", "share"),
+                name="procurement_score_once_per_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.CheckConstraint(condition=models.Q(('justification', ''), _negated=True), name='procurement_score_justified'),
+            model_name="score",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("justification", ""), _negated=True), name="procurement_score_justified"
+            ),
         ),
     ]

@@ -27,16 +27,6 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def commissioner(adopted_model):
-    return UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
-
-
-@pytest.fixture
-def tender(commissioner):
-    return worked_example_tender(commissioner)
-
-
 def _messages(excinfo) -> str:
     return " ".join(excinfo.value.messages)
 
@@ -315,6 +305,11 @@ def test_standstill_then_contract(tender, commissioner):
         now=last_day + timedelta(hours=2),
     )
     assert contract.award.bid.supplier.name == "Gamma Works"
+    # The bid's commitments (10 of outcome 1's first indicator, 2 of outcome 6's), frozen as KPIs
+    assert [(k.outcome_number, k.committed) for k in contract.kpis.all()] == [
+        (1, Decimal(10)),
+        (6, Decimal(2)),
+    ]
     actions = list(audit_trail_for(tender).values_list("action", flat=True).order_by("pk"))
     assert actions[-3:] == ["award.decide", "award.notice", "contract.enter"]
     assert actions.count("score.save") == 3 * 3 * 5

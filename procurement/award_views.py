@@ -1,0 +1,448 @@
+"""The evaluation report, the award with its standstill and contract, and the assessment summaries
+(DESIGN §5.4–5.5). Commissioners of the tender see all of it; a supplier sees its own bid's summary."""
+
+from decimal import Decimal
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import Field, Fixed, Size
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from knowsley_sv.access import RoleRequiredMixin, user_has_role
+from knowsley_sv.forms import add_service_errors, gds_helper
+from knowsley_sv.roles import Role
+from knowsley_sv.views import ServiceFormView
+
+from . import exports, selectors, services
+from .models import Award, Bid, Tender
+from .views import CommissionerTenderMixin
+
+CHOOSE_BID = "Choose the bid to award"
+NOT_A_COMPLIANT_CHOICE = "Choose one of the compliant bids listed"
+REPORT_NOT_READY = (
+    "The report can be downloaded once every line of every bid is moderated: {count} still to moderate."
+)
+NO_BIDS_TO_REPORT = "There are no opened bids to report on yet."
+START_DATE_REQUIRED = "Enter the date the contract starts"
+END_DATE_REQUIRED = "Enter the date the contract ends"
+DATE_INCOMPLETE = "The {name} must include a day, month and year"
+DATE_NOT_REAL = "The {name} must be a real date, like 1 4 2027"
+VALUE_REQUIRED = "Enter the contract value in pounds"
+VALUE_INVALID = "Enter the contract value as an amount, like 125000"
+VALUE_PENNIES = "Enter the contract value to the nearest penny"
+
+PRICE_FORMULA_EXPLAINED = {
+    Tender.PriceFormula.RELATIVE_TO_LOWEST: "price weight × lowest compliant price ÷ bid price",
+    Tender.PriceFormula.PROPORTIONAL_DEVIATION: (
+        "price weight × (1 − (bid price − lowest compliant price) ÷ lowest compliant price), never below 0"
+    ),
+}
+SUMMARY_FRAMING = (
+    "This assessment summary is given under section 50 of the Procurement Act 2023 and regulation 31 of "
+    "the Procurement Regulations 2024. It sets out the award criteria, how your bid was assessed against "
+    "them and why, and the same for the winning bid."
+)
+
+
+def _day(value) -> str:
+    return f"{value:%A %-d %B %Y}"
+
+
+def _pounds(value) -> str:
+    return f"£{Decimal(value):,.2f}"
+
+
+# --- Evaluation report ---------------------------------------------------------------------------------
+class ReportView(CommissionerTenderMixin, TemplateView):
+    """Every bid's moderated and weighted scores, sub-totals, total and rank; the same as CSV or XLSX."""
+
+    template_name = "procurement/award/report.html"
+
+    def get_context_data(self, **kwargs):
+        evaluation = selectors.evaluation(self.tender)
+        return super().get_context_data(
+            evaluation=evaluation,
+            rows=exports.report_rows(evaluation) if evaluation.complete else [],
+            formula=PRICE_FORMULA_EXPLAINED.get(self.tender.price_formula, ""),
+            **kwargs,
+        )
+
+
+class ReportExportView(CommissionerTenderMixin, View):
+    """The report's table as CSV or XLSX. Before the evaluation is complete there is no table: back to the
+    report page, which says what is still to moderate."""
+
+    format = "csv"
+
+    def get(self, request, reference):
+        evaluation = selectors.evaluation(self.tender)
+        if not evaluation.complete:
+            messages.error(
+                request,
+                REPORT_NOT_READY.format(count=evaluation.outstanding)
+                if evaluation.bids
+                else NO_BIDS_TO_REPORT,
+            )
+            return redirect("procurement:report", reference=reference)
+        header, rows = exports.evaluation_table(evaluation)
+        filename = f"{self.tender.reference}-evaluation"
+        if self.format == "xlsx":
+            return exports.as_xlsx(header, rows, filename)
+        return exports.as_csv(header, rows, filename)
+
+
+# --- Award -----------------------------------------------------------------------------------------------
+class AwardForm(forms.Form):
+    bid = forms.TypedChoiceField(
+        label="Which bid do you award the contract to?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_BID, "invalid_choice": NOT_A_COMPLIANT_CHOICE},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Needed when you do not award the top-ranked bid, or when the top bids are tied. "
+            "Every bidder's assessment summary shows it."
+        ),
+    )
+
+    def __init__(self, *args, evaluation: selectors.Evaluation, **kwargs):
+        super().__init__(*args, **kwargs)
+        ranked = [(bid, result) for bid, result in evaluation.ranked() if result.compliant]
+        self.bids = {bid.pk: bid for bid, _ in ranked}
+        self.fields["bid"].choices = [
+            (
+                bid.pk,
+                f"{bid.supplier.name} — total {result.total}, rank {result.rank}"
+                + (" (tied)" if result.tied else ""),
+            )
+            for bid, result in ranked
+        ]
+        if ranked:
+            self.initial.setdefault("bid", ranked[0][0].pk)
+        self.helper = gds_helper(
+            Field.radios("bid", legend_size=Size.MEDIUM),
+            Field.textarea("reason", rows=4),
+            submit="Award the contract",
+        )
+
+    @property
+    def chosen(self) -> Bid:
+        return self.bids[self.cleaned_data["bid"]]
+
+
+class AwardMixin(CommissionerTenderMixin):
+    @cached_property
+    def award(self) -> Award | None:
+        return (
+            Award.objects.filter(tender=self.tender)
+            .select_related("bid__supplier", "awarded_by", "contract__entered_by")
+            .first()
+        )
+
+    def award_url(self) -> str:
+        return reverse("procurement:award", kwargs={"reference": self.tender.reference})
+
+
+def _rank_order(bids: dict) -> list[tuple[int, dict]]:
+    """The snapshot's bids in rank order (bids not ranked last); JSON keeps no order we can rely on."""
+    return sorted(
+        ((int(pk), data) for pk, data in bids.items()),
+        key=lambda item: (item[1]["rank"] is None, item[1]["rank"] or 0, item[1]["supplier"]),
+    )
+
+
+class AwardView(AwardMixin, TemplateView):
+    """Before the award: the choice of compliant bid. After: the decision, the summaries, the standstill
+    and the contract."""
+
+    template_name = "procurement/award/award.html"
+
+    def get_context_data(self, **kwargs):
+        context = {"award": self.award}
+        if self.award:
+            results = self.award.results["bids"]
+            today = timezone.localdate()
+            ends = self.award.standstill_ends
+            context |= {
+                "decision": results[str(self.award.bid_id)],
+                "summaries": _rank_order(results),
+                "standstill_ends": _day(ends) if ends else "",
+                "standstill_over": bool(ends and today > ends),
+                "contract": getattr(self.award, "contract", None),
+            }
+        else:
+            evaluation = kwargs.pop("evaluation", None) or selectors.evaluation(self.tender)
+            context |= {"evaluation": evaluation}
+            if evaluation.complete:
+                context.setdefault("form", kwargs.pop("form", None) or AwardForm(evaluation=evaluation))
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request, reference):
+        if self.award:
+            messages.error(request, services.AWARDED_ALREADY)
+            return redirect(self.award_url())
+        evaluation = selectors.evaluation(self.tender)
+        if not evaluation.complete:
+            return redirect(self.award_url())
+        form = AwardForm(request.POST, evaluation=evaluation)
+        if form.is_valid():
+            try:
+                services.award(
+                    tender=self.tender, bid=form.chosen, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                if getattr(error, "code", None) == "awarded":  # a second submission got there first
+                    messages.error(request, services.AWARDED_ALREADY)
+                    return redirect(self.award_url())
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"The contract is awarded to {form.chosen.supplier.name}. "
+                    "Publish the award notice to start the standstill.",
+                )
+                return redirect(self.award_url())
+        return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
+
+
+class AwardNoticeView(AwardMixin, View):
+    """Publishing the award notice starts the standstill."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        try:
+            award = services.award_notice_publish(tender=self.tender, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                "The award notice is published. The standstill ends at the end of "
+                f"{_day(award.standstill_ends)}.",
+            )
+        return redirect(self.award_url())
+
+
+# --- Contract --------------------------------------------------------------------------------------------
+class ContractDateField(DateInputField):
+    """A GOV.UK date input whose messages name the date."""
+
+    def __init__(self, *, name: str, required_message: str, **kwargs):
+        super().__init__(**kwargs)
+        self.date_name = name
+        incomplete = DATE_INCOMPLETE.format(name=name)
+        self.error_messages |= {"required": required_message, "incomplete": incomplete}
+        for part in self.fields:
+            part.error_messages["incomplete"] = incomplete
+            for validator in part.validators:
+                validator.message = DATE_NOT_REAL.format(name=name)
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError:
+            raise ValidationError(DATE_NOT_REAL.format(name=self.date_name), code="invalid") from None
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds, as people type it: "125000", "125,000.00" or "£125,000"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("£").replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
+class ContractForm(forms.Form):
+    start_date = ContractDateField(
+        name="start date",
+        label="Start date",
+        help_text="For example, 1 4 2027",
+        required_message=START_DATE_REQUIRED,
+    )
+    end_date = ContractDateField(
+        name="end date",
+        label="End date",
+        help_text="For example, 31 3 2030",
+        required_message=END_DATE_REQUIRED,
+    )
+    value = PoundsField(
+        label="Contract value (£)",
+        max_digits=14,
+        decimal_places=2,
+        help_text="The whole value over the contract's term. It starts as the awarded bid's price.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": VALUE_REQUIRED,
+            "invalid": VALUE_INVALID,
+            "max_decimal_places": VALUE_PENNIES,
+            "max_digits": VALUE_INVALID,
+            "max_whole_digits": VALUE_INVALID,
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field("start_date"),
+            Field("end_date"),
+            Field.text("value", field_width=Fixed.TEN),
+            submit="Enter the contract",
+        )
+
+
+class ContractView(AwardMixin, ServiceFormView):
+    """After the standstill: the contract's dates and value (the service refuses it before)."""
+
+    template_name = "procurement/award/contract.html"
+    form_class = ContractForm
+
+    def _refusal(self):
+        if self.award is None:
+            messages.error(self.request, services.NOT_AWARDED)
+            return redirect(self.award_url())
+        if getattr(self.award, "contract", None) is not None:
+            messages.error(self.request, services.CONTRACT_ALREADY)
+            return redirect(self.award_url())
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._refusal() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._refusal() or super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"value": self.award.bid.price}
+
+    def get_context_data(self, **kwargs):
+        ends = self.award.standstill_ends
+        return super().get_context_data(
+            heading="Enter the contract",
+            back_url=self.award_url(),
+            award=self.award,
+            standstill_ends=_day(ends) if ends else "",
+            standstill_over=bool(ends and timezone.localdate() > ends),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        contract = services.contract_enter(
+            tender=self.tender,
+            by=self.request.user,
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            value=data["value"],
+        )
+        messages.success(
+            self.request,
+            f"The contract is entered: {contract.start_date:%-d %B %Y} to {contract.end_date:%-d %B %Y}, "
+            f"{_pounds(contract.value)}.",
+        )
+        return self.award_url()
+
+
+# --- Assessment summaries --------------------------------------------------------------------------------
+def _or_list(values) -> str:
+    values = [str(v) for v in values]
+    return " or ".join([", ".join(values[:-1]), values[-1]]) if len(values) > 1 else "".join(values)
+
+
+def _bid_summary(data: dict, lines: list[dict]) -> dict:
+    """One bid of the award's snapshot, with its figures as Decimals and its lines in the tender's order."""
+    rows = [{"line": line, **data["lines"][line["key"]]} for line in lines]
+    return {
+        **data,
+        "price": Decimal(data["price"]),
+        "committed": Decimal(data["committed"]),
+        "quality_rows": [row for row in rows if row["line"]["key"].startswith("q")],
+        "social_value_rows": [row for row in rows if row["line"]["key"].startswith("o")],
+    }
+
+
+class AssessmentSummaryView(RoleRequiredMixin, TemplateView):
+    """One bid's assessment summary, from the figures frozen with the award. Commissioners of the tender see
+    any bid's; a supplier sees only its own organisation's (any other is a 404)."""
+
+    roles = (Role.COMMISSIONER, Role.SUPPLIER)
+    template_name = "procurement/award/summary.html"
+
+    @cached_property
+    def award(self) -> Award:
+        award = get_object_or_404(
+            Award.objects.select_related("tender"), tender__reference=self.kwargs["reference"]
+        )
+        if str(self.kwargs["bid_id"]) not in award.results["bids"] or not self._may_see(award.tender):
+            raise Http404("No such assessment summary")
+        return award
+
+    def _may_see(self, tender: Tender) -> bool:
+        user = self.request.user
+        if user_has_role(user, Role.COMMISSIONER) and tender.commissioners.filter(pk=user.pk).exists():
+            self.as_commissioner = True
+            return True
+        self.as_commissioner = False
+        if not user_has_role(user, Role.SUPPLIER):
+            return False
+        try:
+            organisation = services.supplier_of(user)
+        except ValidationError:
+            return False
+        return Bid.objects.filter(pk=self.kwargs["bid_id"], tender=tender, supplier=organisation).exists()
+
+    def get_context_data(self, **kwargs):
+        award, bid_id = self.award, self.kwargs["bid_id"]
+        tender, results = award.tender, award.results
+        scale = list(tender.scale.order_by("value"))
+        return super().get_context_data(
+            tender=tender,
+            award=award,
+            framing=SUMMARY_FRAMING,
+            lines=results["lines"],
+            quality_lines=[line for line in results["lines"] if line["key"].startswith("q")],
+            social_value_lines=[line for line in results["lines"] if line["key"].startswith("o")],
+            scale=scale,
+            scale_values=_or_list(point.value for point in scale),
+            formula=PRICE_FORMULA_EXPLAINED.get(tender.price_formula, ""),
+            bid=_bid_summary(results["bids"][str(bid_id)], results["lines"]),
+            winner=_bid_summary(results["bids"][str(award.bid_id)], results["lines"]),
+            is_winner=bid_id == award.bid_id,
+            assessed=len(results["bids"]),
+            back_url=(
+                reverse("procurement:award", kwargs={"reference": tender.reference})
+                if self.as_commissioner
+                else reverse("procurement:supplier_home")
+            ),
+            **kwargs,
+        )
+
+
+class AssessmentSummaryPdfView(AssessmentSummaryView):
+    """The same summary as an A4 PDF (WeasyPrint)."""
+
+    template_name = "procurement/award/summary_pdf.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        from weasyprint import HTML
+
+        html = render_to_string(self.template_name, context, request=self.request)
+        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"{context['tender'].reference}-assessment-summary-{context['bid_id']}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
