@@ -164,3 +164,27 @@ def moderate_all(tender, by, scores=WORKED_EXAMPLE):
             keys[line]: (value, f"Panel agreed {value} for {name} {line}") for line, value in by_line.items()
         }
         services.moderate(tender=tender, bid=bids[name], by=by, entries=entries)
+
+
+def contracted_tender(commissioner, *, start=None, end=None, months=3):
+    """The worked example evaluated by three evaluators, awarded to Gamma Works, standstill over and the
+    contract entered (by default for the year from 1 April 2027, reported quarterly). Returns the contract."""
+    from datetime import date, datetime
+
+    tender = worked_example_tender(commissioner)
+    for evaluator in panel_of(tender, commissioner):
+        score_as(tender, evaluator)
+    moderate_all(tender, commissioner)
+    services.award(tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner)
+    services.award_notice_publish(
+        tender=tender, by=commissioner, now=timezone.make_aware(datetime(2027, 1, 11, 9, 0))
+    )
+    return services.contract_enter(
+        tender=tender,
+        by=commissioner,
+        start_date=start or date(2027, 4, 1),
+        end_date=end or date(2028, 3, 31),
+        value=Decimal("125000"),
+        reporting_months=months,
+        now=timezone.make_aware(datetime(2027, 2, 1, 9, 0)),
+    )
