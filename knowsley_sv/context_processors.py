@@ -16,6 +16,10 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("Your bids", reverse("procurement:supplier_home")))
     if user_has_role(user, Role.EVALUATOR):
         items.append(("Evaluations", reverse("procurement:evaluator_home")))
+    if user_has_role(user, Role.SUPPLIER, Role.COMMISSIONER, Role.BOARD_MEMBER):
+        items.append(("Contracts", reverse("procurement:contract_list")))
+    if user_has_role(user, Role.BOARD_MEMBER, Role.COMMISSIONER):
+        items.append(("Dashboard", reverse("outcomes:dashboard")))
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("", include("consultation.urls")),
     path("", include("procurement.urls")),
+    path("open-data/", include("procurement.open_data_urls")),
     path("admin/", admin.site.urls),
 ]

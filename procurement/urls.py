@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import award_views, evaluator_views, moderation_views, views
+from . import award_views, delivery_views, evaluator_views, moderation_views, views
 
 app_name = "procurement"
 
@@ -77,6 +77,26 @@ urlpatterns = [
         award_views.AssessmentSummaryPdfView.as_view(),
         name="summary_pdf",
     ),
+    # Contracts and delivery of the social value committed
+    path("contracts/", delivery_views.ContractListView.as_view(), name="contract_list"),
+    path("contracts/<int:pk>/", delivery_views.ContractDetailView.as_view(), name="contract_detail"),
+    path(
+        "contracts/<int:pk>/periods/<str:start>/",
+        delivery_views.DeliveryReportView.as_view(),
+        name="delivery_report",
+    ),
+    path(
+        "contracts/<int:pk>/lines/<int:line_id>/review/",
+        delivery_views.LineReviewView.as_view(),
+        name="line_review",
+    ),
+    path(
+        "contracts/<int:pk>/lines/<int:line_id>/answer/",
+        delivery_views.LineAnswerView.as_view(),
+        name="line_answer",
+    ),
+    path("contracts/<int:pk>/rating/", delivery_views.RatingView.as_view(), name="rating"),
+    path("evidence/<int:pk>/", delivery_views.EvidenceDownloadView.as_view(), name="evidence"),
     path("supplier/", views.SupplierHomeView.as_view(), name="supplier_home"),
     path("supplier/register/", views.SupplierRegisterView.as_view(), name="supplier_register"),
     path("supplier/colleagues/new/", views.SupplierUserCreateView.as_view(), name="supplier_user_create"),

@@ -67,6 +67,10 @@ MATRIX_ROLES = (
 PERMISSION_MATRIX = [
     # path                                                  anon   resid  suppl  commi  evalu  board  admin
     ("/model/",                                             200,   200,   200,   200,   200,   200,   200),
+    ("/dashboard/",                                         LOGIN, 403,   403,   200,   403,   200,   403),
+    ("/dashboard/social_value.csv",                         LOGIN, 403,   403,   200,   403,   200,   403),
+    ("/recognition/",                                       200,   200,   200,   200,   200,   200,   200),
+    ("/recognition/{organisation}/",                        404,   404,   404,   404,   404,   404,   404),
     ("/model/versions/",                                    200,   200,   200,   200,   200,   200,   200),
     ("/model/versions/1/",                                  200,   200,   200,   200,   200,   200,   200),
     ("/model/versions/{draft}/",                            404,   404,   404,   404,   404,   200,   404),

@@ -1,0 +1,1190 @@
+"""The board's dashboard and the recognition pages (DESIGN §6–7): one selector a figure, aggregating in the
+database, so each figure takes a fixed number of queries whatever the number of contracts, KPIs, delivery
+lines or responses. Pure helpers (financial years, filters, percentages, a contract's RAG) take no query.
+
+Definitions the page text repeats:
+- Financial year: 1 April to 31 March; year 2025 is 1 April 2025 to 31 March 2026.
+- Committed £: Σ KPI committed × KPI financial proxy (£ per unit), for contracts starting in the year.
+  A KPI without a proxy counts £0 and is counted as a "commitment without a financial proxy".
+- Delivered £: Σ verified delivery line quantity × the KPI's proxy, for reports whose period ends in the
+  year. Pending and queried lines never count.
+- Contract value "let in the year": the whole value of contracts starting in the year.
+- RAG: as procurement.delivery.rag on each KPI today; a contract is red if any KPI is red, amber if any is
+  amber (and none red), green if every KPI with anything expected yet is green, and "not started" when
+  nothing is expected yet.
+Money is summed exactly and rounded to the penny once, at the end of each figure.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation.models import Consultation
+from consultation.selectors import results
+from procurement import delivery
+from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
+
+from . import selectors
+from .models import Organisation, Outcome, SocialValueModel
+
+ALL = "all"
+OUTCOME_NUMBERS = range(1, 7)
+SME_SIZES = (Organisation.Size.MICRO, Organisation.Size.SMALL, Organisation.Size.MEDIUM)
+VCSE_SECTORS = (Organisation.Sector.VOLUNTARY, Organisation.Sector.SOCIAL_ENTERPRISE)
+PENNY = Decimal("0.01")
+TENTH = Decimal("0.1")
+EXACT_PRECISION = 100
+MONEY = DecimalField(max_digits=32, decimal_places=4)
+
+UNKNOWN_YEAR = "There are no figures for a financial year called {value}, so the dashboard shows all years."
+UNKNOWN_OUTCOME = (
+    "There is no outcome called {value} (outcomes are numbered 1 to 6), so the dashboard shows all outcomes."
+)
+UNKNOWN_SECTOR = "There is no sector called {value}, so the page shows all sectors."
+NO_CONSULTATION = "No consultation has closed yet, so there are no residents' priorities to compare."
+NO_SPLIT = (
+    "The latest closed consultation, {title}, had too few responses to publish a proposed split, "
+    "so there are no residents' priorities to compare."
+)
+NO_TENDERS = "No tender with a social value weight has been published since {title} closed."
+NOT_APPLICABLE = "—"
+MAX_SHOWN = 30  # characters of an unknown filter value repeated back in a message
+
+
+# --- Financial years (pure) ----------------------------------------------------------------------------
+def financial_year_of(day: date) -> int:
+    """The UK financial year a day falls in, named by the calendar year it starts in (1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def financial_year_bounds(year: int) -> tuple[date, date]:
+    """First and last day of financial year `year`: 1 April `year` to 31 March `year + 1`."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def financial_year_label(year: int) -> str:
+    return f"April {year} to March {year + 1}"
+
+
+def financial_years_spanning(days: Sequence[date | None]) -> list[int]:
+    """Every financial year from the earliest to the latest of the days, newest first."""
+    known = [d for d in days if d is not None]
+    if not known:
+        return []
+    return list(range(financial_year_of(max(known)), financial_year_of(min(known)) - 1, -1))
+
+
+def _local_day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def _moment_bounds(year: int) -> tuple[datetime, datetime]:
+    """The financial year as [start, end) instants in the service's time zone (for DateTimeFields)."""
+    first, last = financial_year_bounds(year)
+    return (
+        timezone.make_aware(datetime.combine(first, time.min)),
+        timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min)),
+    )
+
+
+# --- Arithmetic (pure) ---------------------------------------------------------------------------------
+def to_pennies(value: Decimal | None) -> Decimal:
+    return (value or Decimal(0)).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def to_tenth(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def ratio(part, whole) -> Decimal | None:
+    """part ÷ whole, exact (None when whole is 0)."""
+    if not whole:
+        return None
+    with localcontext(prec=EXACT_PRECISION):
+        return Decimal(part) / Decimal(whole)
+
+
+def percent(part, whole) -> Decimal | None:
+    """part as a percentage of whole, to one decimal place, half up (None when whole is 0)."""
+    exact = ratio(part, whole)
+    return None if exact is None else to_tenth(exact * 100)
+
+
+def contract_status(kpi_statuses: Sequence[str]) -> str:
+    """A contract's RAG from its KPIs': the worst of those with anything expected yet."""
+    for status in (delivery.RED, delivery.AMBER, delivery.GREEN):
+        if status in kpi_statuses:
+            return status
+    return delivery.NOT_STARTED
+
+
+# --- Filters (pure but for year_choices) ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    outcome: int | None = None
+    sector: str | None = None
+
+    @property
+    def outcomes(self) -> list[int]:
+        return [self.outcome] if self.outcome else list(OUTCOME_NUMBERS)
+
+    def query(self) -> str:
+        return urlencode(
+            {"year": self.year or ALL, "outcome": self.outcome or ALL, "sector": self.sector or ALL}
+        )
+
+    def slug(self) -> str:
+        """For file names: fy2025-outcome1-private; empty when nothing is filtered."""
+        parts = [f"fy{self.year}" if self.year else "", f"outcome{self.outcome}" if self.outcome else ""]
+        return "-".join(p for p in [*parts, self.sector or ""] if p)
+
+    def describe(self) -> str:
+        year = f"Financial year {financial_year_label(self.year)}" if self.year else "All years"
+        outcome = f"outcome {self.outcome}" if self.outcome else "all outcomes"
+        sector = Organisation.Sector(self.sector).label.lower() if self.sector else "all sectors"
+        return f"{year}, {outcome}, {sector}"
+
+
+def year_choices() -> list[int]:
+    """Financial years with data (contracts starting, delivery periods ending, consultations opening),
+    newest first. Three queries."""
+    contracts = Contract.objects.aggregate(first=Min("start_date"), last=Max("start_date"))
+    reports = DeliveryReport.objects.aggregate(first=Min("period_end"), last=Max("period_end"))
+    consultations = Consultation.objects.aggregate(first=Min("opens_at"), last=Max("opens_at"))
+    return financial_years_spanning(
+        [
+            contracts["first"],
+            contracts["last"],
+            reports["first"],
+            reports["last"],
+            _local_day(consultations["first"]),
+            _local_day(consultations["last"]),
+        ]
+    )
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
+
+
+def parse_sector(raw: str | None) -> tuple[str | None, list[str]]:
+    raw = (raw or "").strip()
+    if raw in ("", ALL):
+        return None, []
+    if raw in Organisation.Sector.values:
+        return raw, []
+    return None, [UNKNOWN_SECTOR.format(value=_shown(raw))]
+
+
+def parse_filters(params: Mapping[str, str], *, years: Sequence[int]) -> tuple[Filters, list[str]]:
+    """The filters from a query string; anything unknown falls back to "all" with a message saying so."""
+    problems: list[str] = []
+    raw_year = (params.get("year") or "").strip()
+    year = None
+    if raw_year not in ("", ALL):
+        if re.fullmatch(r"[0-9]{4}", raw_year) and int(raw_year) in years:
+            year = int(raw_year)
+        else:
+            problems.append(UNKNOWN_YEAR.format(value=_shown(raw_year)))
+    raw_outcome = (params.get("outcome") or "").strip()
+    outcome = None
+    if raw_outcome not in ("", ALL):
+        if re.fullmatch(r"[1-6]", raw_outcome):
+            outcome = int(raw_outcome)
+        else:
+            problems.append(UNKNOWN_OUTCOME.format(value=_shown(raw_outcome)))
+    sector, sector_problems = parse_sector(params.get("sector"))
+    return Filters(year=year, outcome=outcome, sector=sector), problems + sector_problems
+
+
+def outcome_titles() -> dict[int, str]:
+    """Outcome number -> title in the adopted model (one query)."""
+    return dict(
+        Outcome.objects.filter(model__status=SocialValueModel.Status.ADOPTED).values_list("number", "title")
+    )
+
+
+# --- Querysets the figures share ----------------------------------------------------------------------
+def _contracts_let(filters: Filters) -> QuerySet[Contract]:
+    """Contracts starting in the year, with suppliers of the sector."""
+    qs = Contract.objects.all()
+    if filters.year:
+        qs = qs.filter(start_date__range=financial_year_bounds(filters.year))
+    if filters.sector:
+        qs = qs.filter(award__bid__supplier__sector=filters.sector)
+    return qs
+
+
+def _contracts_running(filters: Filters) -> QuerySet[Contract]:
+    """Contracts running at any time in the year, with suppliers of the sector."""
+    qs = Contract.objects.all()
+    if filters.year:
+        first, last = financial_year_bounds(filters.year)
+        qs = qs.filter(start_date__lte=last, end_date__gte=first)
+    if filters.sector:
+        qs = qs.filter(award__bid__supplier__sector=filters.sector)
+    return qs
+
+
+def _committed_value() -> Sum:
+    return Sum(F("committed") * F("proxy_value"), output_field=MONEY)
+
+
+def _delivered_value() -> Sum:
+    return Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY)
+
+
+def _verified() -> QuerySet[DeliveryLine]:
+    return DeliveryLine.objects.filter(status=DeliveryLine.Status.VERIFIED)
+
+
+# --- a. Social value committed and delivered, by outcome ------------------------------------------------
+@dataclass(frozen=True)
+class OutcomeValue:
+    number: int
+    title: str
+    committed: Decimal
+    delivered: Decimal
+    without_proxy: int = 0
+
+    @property
+    def delivered_percent(self) -> Decimal | None:
+        return percent(self.delivered, self.committed)
+
+
+def _totals(rows: Sequence[OutcomeValue], label: str = "") -> OutcomeValue:
+    return OutcomeValue(
+        number=0,
+        title=label,
+        committed=sum((r.committed for r in rows), Decimal(0)),
+        delivered=sum((r.delivered for r in rows), Decimal(0)),
+        without_proxy=sum(r.without_proxy for r in rows),
+    )
+
+
+def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[OutcomeValue]:
+    """Per outcome: £ committed by contracts starting in the year and £ delivered (verified) in reports
+    ending in the year, for suppliers of the sector. Two queries."""
+    kpis = ContractKPI.objects.filter(contract__in=_contracts_let(filters))
+    lines = _verified()
+    if filters.year:
+        lines = lines.filter(report__period_end__range=financial_year_bounds(filters.year))
+    if filters.sector:
+        lines = lines.filter(kpi__contract__award__bid__supplier__sector=filters.sector)
+    if filters.outcome:
+        kpis = kpis.filter(outcome_number=filters.outcome)
+        lines = lines.filter(kpi__outcome_number=filters.outcome)
+    committed = {
+        row["outcome_number"]: row
+        for row in kpis.order_by()
+        .values("outcome_number")
+        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
+    }
+    delivered = dict(lines.order_by().values_list("kpi__outcome_number").annotate(value=_delivered_value()))
+    return [
+        OutcomeValue(
+            number=n,
+            title=titles.get(n, ""),
+            committed=to_pennies(committed.get(n, {}).get("value")),
+            delivered=to_pennies(delivered.get(n)),
+            without_proxy=committed.get(n, {}).get("without_proxy", 0),
+        )
+        for n in filters.outcomes
+    ]
+
+
+# --- b. Contract value let with a social value weight -----------------------------------------------------
+@dataclass(frozen=True)
+class WeightGroup:
+    contracts: int
+    value: Decimal
+    weight_sum: int  # Σ social value weight (simple average = weight_sum ÷ contracts)
+    value_weight_sum: Decimal  # Σ weight × value (value-weighted average = this ÷ value)
+
+    @property
+    def simple_average(self) -> Decimal | None:
+        exact = ratio(self.weight_sum, self.contracts)
+        return None if exact is None else to_tenth(exact)
+
+    @property
+    def value_weighted_average(self) -> Decimal | None:
+        exact = ratio(self.value_weight_sum, self.value)
+        return None if exact is None else to_tenth(exact)
+
+
+@dataclass(frozen=True)
+class Weighting:
+    weighted: WeightGroup
+    unweighted: WeightGroup
+
+    @property
+    def all(self) -> WeightGroup:
+        return WeightGroup(
+            contracts=self.weighted.contracts + self.unweighted.contracts,
+            value=self.weighted.value + self.unweighted.value,
+            weight_sum=self.weighted.weight_sum,
+            value_weight_sum=self.weighted.value_weight_sum,
+        )
+
+
+def weighting(filters: Filters) -> Weighting:
+    """Contracts let in the year (sector filter) with and without a social value weight. One query."""
+    has_weight = Q(award__tender__social_value_weight__gt=0)
+    row = _contracts_let(filters).aggregate(
+        n=Count("id"),
+        total=Sum("value"),
+        n_weighted=Count("id", filter=has_weight),
+        total_weighted=Sum("value", filter=has_weight),
+        weight_sum=Sum("award__tender__social_value_weight"),
+        value_weight_sum=Sum(F("value") * F("award__tender__social_value_weight"), output_field=MONEY),
+    )
+    value, value_weighted = row["total"] or Decimal(0), row["total_weighted"] or Decimal(0)
+    return Weighting(
+        weighted=WeightGroup(
+            contracts=row["n_weighted"],
+            value=value_weighted,
+            weight_sum=row["weight_sum"] or 0,
+            value_weight_sum=row["value_weight_sum"] or Decimal(0),
+        ),
+        unweighted=WeightGroup(
+            contracts=row["n"] - row["n_weighted"],
+            value=value - value_weighted,
+            weight_sum=0,
+            value_weight_sum=Decimal(0),
+        ),
+    )
+
+
+# --- c. Spend with local organisations, SMEs and VCSEs ---------------------------------------------------
+@dataclass(frozen=True)
+class SpendGroup:
+    label: str
+    contracts: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class LocalSpend:
+    groups: list[SpendGroup]
+    total: SpendGroup
+
+
+def local_spend(filters: Filters) -> LocalSpend:
+    """Contract value let in the year (sector filter) with local organisations, SMEs and VCSEs. One query."""
+    groups = {
+        "local": ("Local organisations", Q(award__bid__supplier__is_local=True)),
+        "sme": ("Small and medium-sized enterprises (SMEs)", Q(award__bid__supplier__size__in=SME_SIZES)),
+        "vcse": (
+            "Voluntary, community and social enterprises (VCSEs)",
+            Q(award__bid__supplier__sector__in=VCSE_SECTORS),
+        ),
+    }
+    aggregates = {"n": Count("id"), "total": Sum("value")}
+    for key, (_label, condition) in groups.items():
+        aggregates[f"n_{key}"] = Count("id", filter=condition)
+        aggregates[f"total_{key}"] = Sum("value", filter=condition)
+    row = _contracts_let(filters).aggregate(**aggregates)
+    return LocalSpend(
+        groups=[
+            SpendGroup(label, row[f"n_{key}"], row[f"total_{key}"] or Decimal(0))
+            for key, (label, _condition) in groups.items()
+        ],
+        total=SpendGroup("All contracts let", row["n"], row["total"] or Decimal(0)),
+    )
+
+
+# --- d. Contracts at red, amber, green ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class ContractStatus:
+    pk: int
+    reference: str
+    title: str
+    supplier: str
+    status: str
+
+
+RAG_ORDER = (delivery.RED, delivery.AMBER, delivery.GREEN, delivery.NOT_STARTED)
+
+
+def rag(filters: Filters, *, today: date | None = None) -> list[ContractStatus]:
+    """Every contract running in the year (sector filter) with its status today. Two queries: the contracts,
+    and every KPI with its verified delivery summed in the database; the pro-rata arithmetic is pure."""
+    today = today or timezone.localdate()
+    contracts = _contracts_running(filters)
+    rows = list(
+        contracts.order_by("award__tender__reference").values_list(
+            "pk", "award__tender__reference", "award__tender__title", "award__bid__supplier__name"
+        )
+    )
+    statuses: dict[int, list[str]] = defaultdict(list)
+    for contract_id, committed, start, end, delivered in (
+        ContractKPI.objects.filter(contract__in=contracts)
+        .annotate(delivered=Sum("lines__quantity", filter=Q(lines__status=DeliveryLine.Status.VERIFIED)))
+        .values_list("contract_id", "committed", "contract__start_date", "contract__end_date", "delivered")
+    ):
+        expected = delivery.expected_to_date(committed, start, end, today)
+        statuses[contract_id].append(delivery.rag(delivered or Decimal(0), expected))
+    return [
+        ContractStatus(pk, reference, title, supplier, contract_status(statuses.get(pk, [])))
+        for pk, reference, title, supplier in rows
+    ]
+
+
+# --- e. Consultation participation --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Participation:
+    title: str
+    slug: str
+    opens_on: date
+    closes_on: date
+    responses: int
+
+
+def participation(filters: Filters) -> list[Participation]:
+    """Consultations opened in the year with their responses, suspected duplicates left out. One query."""
+    qs = Consultation.objects.all()
+    if filters.year:
+        first, after = _moment_bounds(filters.year)
+        qs = qs.filter(opens_at__gte=first, opens_at__lt=after)
+    rows = (
+        qs.annotate(n=Count("responses", filter=Q(responses__is_suspected_duplicate=False)))
+        .order_by("opens_at", "pk")
+        .values_list("title", "slug", "opens_at", "closes_at", "n")
+    )
+    return [
+        Participation(title, slug, timezone.localdate(opens), timezone.localdate(closes), n)
+        for title, slug, opens, closes, n in rows
+    ]
+
+
+# --- f. Residents' priorities against tender weighting ------------------------------------------------------
+@dataclass(frozen=True)
+class PriorityRow:
+    number: int
+    title: str
+    residents: int | None  # the consultation's proposed split, whole %
+    tenders: Decimal | None  # estimated-value-weighted average share, % to 0.1
+    difference: Decimal | None  # tenders − residents, points to 0.1
+
+
+@dataclass(frozen=True)
+class Priorities:
+    consultation: Consultation | None
+    responses: int
+    has_split: bool
+    tenders: int
+    tenders_value: Decimal
+    rows: list[PriorityRow] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        if self.consultation is None:
+            return NO_CONSULTATION
+        closed = f"{timezone.localdate(self.consultation.closes_at):%-d %B %Y}"
+        parts = []
+        if self.has_split:
+            parts.append(
+                f"Residents: the proposed split of {self.consultation.title} (closed {closed}, "
+                f"{self.responses} response{'' if self.responses == 1 else 's'})."
+            )
+        else:
+            parts.append(NO_SPLIT.format(title=self.consultation.title))
+        if self.tenders:
+            parts.append(
+                f"Tenders: {self.tenders} published since it closed with a social value weight, "
+                f"estimated value £{self.tenders_value:,.2f}."
+            )
+        else:
+            parts.append(NO_TENDERS.format(title=self.consultation.title))
+        return " ".join(parts)
+
+
+def priorities(filters: Filters, *, titles: Mapping[int, str], now: datetime | None = None) -> Priorities:
+    """The proposed split of the latest closed consultation against the split of tenders published since
+    it closed (not cancelled, with a social value weight above 0), each tender counting in proportion to
+    its estimated value. Outcome filter only. 1 + 7 (consultation results) + 2 queries."""
+    now = now or timezone.now()
+    consultation = Consultation.objects.closed(now).order_by("-closes_at", "-pk").first()
+    if consultation is None:
+        return Priorities(None, 0, False, 0, Decimal(0))
+    outcome = results(consultation)
+    split = outcome.proposed_split
+    tenders = (
+        Tender.objects.filter(published_at__gte=consultation.closes_at, social_value_weight__gt=0)
+        .exclude(status=Tender.Status.CANCELLED)
+        .exclude(published_at__isnull=True)
+    )
+    totals = tenders.aggregate(n=Count("id"), value=Sum("estimated_value"))
+    total_value = totals["value"] or Decimal(0)
+    weighted = dict(
+        OutcomeShare.objects.filter(tender__in=tenders)
+        .order_by()
+        .values_list("outcome__number")
+        .annotate(w=Sum(F("share") * F("tender__estimated_value"), output_field=MONEY))
+    )
+    rows = []
+    for n in filters.outcomes:
+        exact = ratio(weighted.get(n) or Decimal(0), total_value)
+        residents = split.get(n) if split else None
+        rows.append(
+            PriorityRow(
+                number=n,
+                title=titles.get(n, ""),
+                residents=residents,
+                tenders=None if exact is None else to_tenth(exact),
+                difference=None if exact is None or residents is None else to_tenth(exact - residents),
+            )
+        )
+    return Priorities(
+        consultation=consultation,
+        responses=outcome.n_responses,
+        has_split=bool(split),
+        tenders=totals["n"],
+        tenders_value=to_pennies(total_value),
+        rows=rows,
+    )
+
+
+# --- g. Model review ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Review:
+    version: int | None
+    adopted_on: date | None
+    last_review_on: date | None
+    due_on: date | None
+    overdue: bool
+
+
+def review(*, today: date | None = None) -> Review:
+    """The adopted model's annual review: when it was last held and when it is due (one query)."""
+    status = selectors.review_status(today=today)
+    model = status.model
+    if model is None:
+        return Review(None, None, None, None, False)
+    return Review(
+        version=model.version,
+        adopted_on=_local_day(model.adopted_at),
+        last_review_on=getattr(model, "last_review_on", None),
+        due_on=status.due_on,
+        overdue=status.overdue,
+    )
+
+
+# --- Recognition: who commits and delivers social value -----------------------------------------------------
+@dataclass(frozen=True)
+class OrganisationValue:
+    pk: int
+    name: str
+    sector: str
+    is_local: bool
+    contracts: int
+    contract_value: Decimal
+    committed: Decimal
+    delivered: Decimal
+    without_proxy: int
+
+    @property
+    def sector_label(self) -> str:
+        return Organisation.Sector(self.sector).label
+
+
+def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
+    """Every organisation with a contract: contracts, their value, £ committed and £ delivered (verified),
+    all years. Three queries."""
+    organisations = Organisation.objects.filter(bids__award__contract__isnull=False)
+    kpis = ContractKPI.objects.all()
+    lines = _verified()
+    if sector:
+        organisations = organisations.filter(sector=sector)
+        kpis = kpis.filter(contract__award__bid__supplier__sector=sector)
+        lines = lines.filter(kpi__contract__award__bid__supplier__sector=sector)
+    committed = {
+        row["contract__award__bid__supplier_id"]: row
+        for row in kpis.order_by()
+        .values("contract__award__bid__supplier_id")
+        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
+    }
+    delivered = dict(
+        lines.order_by()
+        .values_list("kpi__contract__award__bid__supplier_id")
+        .annotate(value=_delivered_value())
+    )
+    rows = (
+        organisations.annotate(
+            n_contracts=Count("bids__award__contract"), value=Sum("bids__award__contract__value")
+        )
+        .order_by("name")
+        .values_list("pk", "name", "sector", "is_local", "n_contracts", "value")
+    )
+    return [
+        OrganisationValue(
+            pk=pk,
+            name=name,
+            sector=org_sector,
+            is_local=is_local,
+            contracts=n,
+            contract_value=value,
+            committed=to_pennies(committed.get(pk, {}).get("value")),
+            delivered=to_pennies(delivered.get(pk)),
+            without_proxy=committed.get(pk, {}).get("without_proxy", 0),
+        )
+        for pk, name, org_sector, is_local, n, value in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SectorValue:
+    sector: str
+    label: str
+    organisations: int
+    contracts: int
+    committed: Decimal
+    delivered: Decimal
+
+
+def by_sector(rows: Sequence[OrganisationValue]) -> list[SectorValue]:
+    """Totals per sector, in the sectors' order, sectors without contracts left out (pure)."""
+    result = []
+    for value, label in Organisation.Sector.choices:
+        mine = [r for r in rows if r.sector == value]
+        if mine:
+            result.append(
+                SectorValue(
+                    sector=value,
+                    label=label,
+                    organisations=len(mine),
+                    contracts=sum(r.contracts for r in mine),
+                    committed=sum((r.committed for r in mine), Decimal(0)),
+                    delivered=sum((r.delivered for r in mine), Decimal(0)),
+                )
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class ContractValue:
+    pk: int
+    reference: str
+    title: str
+    start_date: date
+    end_date: date
+    value: Decimal
+    committed: Decimal
+    delivered: Decimal
+
+
+@dataclass(frozen=True)
+class OrganisationRecognition:
+    organisation: Organisation
+    outcomes: list[OutcomeValue]
+    contracts: list[ContractValue]
+
+
+def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> OrganisationRecognition:
+    """One organisation's contracts and its £ committed and delivered by outcome and by contract, all years.
+    Raises Organisation.DoesNotExist when it has no contract. Three queries."""
+    contracts = list(
+        Contract.objects.filter(award__bid__supplier_id=pk)
+        .select_related("award__tender", "award__bid__supplier")
+        .order_by("start_date", "pk")
+    )
+    if not contracts:
+        raise Organisation.DoesNotExist("The organisation has no contracts.")
+    committed = list(
+        ContractKPI.objects.filter(contract__award__bid__supplier_id=pk)
+        .order_by()
+        .values("contract_id", "outcome_number")
+        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
+    )
+    delivered = list(
+        _verified()
+        .filter(kpi__contract__award__bid__supplier_id=pk)
+        .order_by()
+        .values("kpi__contract_id", "kpi__outcome_number")
+        .annotate(value=_delivered_value())
+    )
+    by_outcome: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
+    by_contract: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for row in committed:
+        by_outcome[row["outcome_number"]][0] += row["value"] or 0
+        by_outcome[row["outcome_number"]][2] += row["without_proxy"]
+        by_contract[row["contract_id"]][0] += row["value"] or 0
+    for row in delivered:
+        by_outcome[row["kpi__outcome_number"]][1] += row["value"] or 0
+        by_contract[row["kpi__contract_id"]][1] += row["value"] or 0
+    return OrganisationRecognition(
+        organisation=contracts[0].award.bid.supplier,
+        outcomes=[
+            OutcomeValue(
+                number=n,
+                title=titles.get(n, ""),
+                committed=to_pennies(by_outcome[n][0]),
+                delivered=to_pennies(by_outcome[n][1]),
+                without_proxy=by_outcome[n][2],
+            )
+            for n in OUTCOME_NUMBERS
+        ],
+        contracts=[
+            ContractValue(
+                pk=c.pk,
+                reference=c.award.tender.reference,
+                title=c.award.tender.title,
+                start_date=c.start_date,
+                end_date=c.end_date,
+                value=c.value,
+                committed=to_pennies(by_contract[c.pk][0]),
+                delivered=to_pennies(by_contract[c.pk][1]),
+            )
+            for c in contracts
+        ],
+    )
+
+
+# --- Tables: what the pages show and the downloads contain --------------------------------------------------
+TEXT, OUTCOME, MONEY_GBP, PERCENT, POINTS, COUNT, DATE, YES_NO = (
+    "text",
+    "outcome",
+    "money",
+    "percent",
+    "points",
+    "count",
+    "date",
+    "yes_no",
+)
+NUMERIC_KINDS = {MONEY_GBP, PERCENT, POINTS, COUNT}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the download's header
+    label: str  # the page's header
+    kind: str = TEXT
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool
+    value: str = ""  # the raw number, for charts
+    url: str = ""
+
+
+def display(value, kind: str) -> str:
+    """A figure as the page shows it."""
+    if value is None:
+        return NOT_APPLICABLE
+    if isinstance(value, str | Link):
+        return str(value)
+    if kind == OUTCOME:
+        return f"Outcome {value}"
+    if kind == MONEY_GBP:
+        return f"£{value:,.2f}"
+    if kind == PERCENT:
+        return f"{value:.1f}%"
+    if kind == POINTS:
+        return "0.0" if value == 0 else f"{value:+.1f}"
+    if kind == COUNT:
+        return f"{value:,}"
+    if kind == DATE:
+        return f"{value:%-d %B %Y}"
+    if kind == YES_NO:
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def exported(value, kind: str):
+    """A figure as the download holds it: numbers stay numbers, dates stay dates."""
+    if isinstance(value, Link):
+        return value.text
+    if kind == YES_NO and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[Column]
+    rows: list[list]
+    foot: list[list] = field(default_factory=list)
+    chart: str = ""  # "bar" or "doughnut": drawn from the table by static/js/charts.js
+    chart_columns: tuple[int, ...] = ()
+    chart_colours: tuple[str, ...] = ()  # one a row, for a single series
+    note: str = ""
+    empty: str = "There are no figures for these filters."
+
+    def _cells(self, row: list) -> list[Cell]:
+        return [
+            Cell(
+                text=display(value, column.kind),
+                numeric=column.numeric,
+                value="" if not column.numeric or value is None or isinstance(value, str) else str(value),
+                url=value.url if isinstance(value, Link) else "",
+            )
+            for value, column in zip(row, self.columns, strict=True)
+        ]
+
+    @property
+    def body(self) -> list[list[Cell]]:
+        return [self._cells(row) for row in self.rows]
+
+    @property
+    def footer(self) -> list[list[Cell]]:
+        return [self._cells(row) for row in self.foot]
+
+    @property
+    def header(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def export_rows(self) -> list[list]:
+        return [
+            [exported(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+            for row in [*self.rows, *self.foot]
+        ]
+
+    @property
+    def chart_columns_attr(self) -> str:
+        return " ".join(str(c) for c in self.chart_columns)
+
+    @property
+    def chart_colours_attr(self) -> str:
+        return " ".join(self.chart_colours)
+
+
+OUTCOME_COLUMNS = [
+    Column("outcome", "Outcome", OUTCOME),
+    Column("title", "Title"),
+    Column("committed_gbp", "Committed (£)", MONEY_GBP),
+    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+    Column("delivered_percent", "Delivered as % of committed", PERCENT),
+    Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT),
+]
+
+
+def _outcome_row(r: OutcomeValue) -> list:
+    label, title = (r.number, r.title) if r.number else (r.title, "")
+    return [label, title, r.committed, r.delivered, r.delivered_percent, r.without_proxy]
+
+
+def social_value_table(rows: list[OutcomeValue], *, caption: str = "", key: str = "social_value") -> Table:
+    return Table(
+        key=key,
+        caption=caption or "Social value committed and delivered, by outcome",
+        columns=OUTCOME_COLUMNS,
+        rows=[_outcome_row(r) for r in rows],
+        foot=[_outcome_row(_totals(rows, "All outcomes"))] if len(rows) > 1 else [],
+        chart="bar",
+        chart_columns=(2, 3),
+    )
+
+
+def weighting_table(figures: Weighting) -> Table:
+    total = figures.all
+
+    def row(label, group: WeightGroup):
+        share = percent(group.value, total.value)
+        return [
+            label,
+            group.contracts,
+            group.value,
+            share,
+            group.simple_average,
+            group.value_weighted_average,
+        ]
+
+    return Table(
+        key="weighting",
+        caption="Contract value let with a social value weight",
+        columns=[
+            Column("group", "Contracts let"),
+            Column("contracts", "Contracts", COUNT),
+            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("share_of_value_percent", "Share of value", PERCENT),
+            Column("average_weight_percent", "Average social value weight", PERCENT),
+            Column("value_weighted_average_weight_percent", "Average weight, by value", PERCENT),
+        ],
+        rows=[
+            row("With a social value weight", figures.weighted),
+            row("Without a social value weight", figures.unweighted),
+        ],
+        foot=[row("All contracts let", total)],
+        chart="doughnut",
+        chart_columns=(2,),
+        chart_colours=("#00703c", "#b1b4b6"),
+    )
+
+
+def local_spend_table(figures: LocalSpend) -> Table:
+    total = figures.total
+    return Table(
+        key="local_spend",
+        caption="Contract value with local organisations, SMEs and VCSEs",
+        columns=[
+            Column("group", "Organisations"),
+            Column("contracts", "Contracts", COUNT),
+            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("percent_of_all_contract_value", "Share of all contract value", PERCENT),
+        ],
+        rows=[[g.label, g.contracts, g.value, percent(g.value, total.value)] for g in figures.groups],
+        foot=[[total.label, total.contracts, total.value, percent(total.value, total.value)]],
+        chart="bar",
+        chart_columns=(3,),
+    )
+
+
+RAG_LABELS = {
+    delivery.RED: ("Red", "At least one commitment under 75% of what is expected to date"),
+    delivery.AMBER: ("Amber", "At least one commitment at 75% to under 95%, none under 75%"),
+    delivery.GREEN: ("Green", "Every commitment due so far at 95% or more"),
+    delivery.NOT_STARTED: ("Not started", "Nothing expected yet"),
+}
+RAG_COLOURS = ("#d4351c", "#f47738", "#00703c", "#505a5f")
+
+
+def rag_table(contracts: list[ContractStatus]) -> Table:
+    counts = {status: sum(1 for c in contracts if c.status == status) for status in RAG_ORDER}
+    return Table(
+        key="rag",
+        caption="Contracts by delivery status today",
+        columns=[
+            Column("status", "Status"),
+            Column("meaning", "Meaning"),
+            Column("contracts", "Contracts", COUNT),
+        ],
+        rows=[[RAG_LABELS[s][0], RAG_LABELS[s][1], counts[s]] for s in RAG_ORDER],
+        foot=[["All contracts", "", len(contracts)]],
+        chart="bar",
+        chart_columns=(2,),
+        chart_colours=RAG_COLOURS,
+    )
+
+
+def rag_contracts_table(contracts: list[ContractStatus]) -> Table:
+    return Table(
+        key="rag_contracts",
+        caption="Contracts at red or amber",
+        columns=[Column("contract", "Contract"), Column("supplier", "Supplier"), Column("status", "Status")],
+        rows=[
+            [
+                Link(
+                    f"{c.reference}: {c.title}", reverse("procurement:contract_detail", kwargs={"pk": c.pk})
+                ),
+                c.supplier,
+                RAG_LABELS[c.status][0],
+            ]
+            for status in (delivery.RED, delivery.AMBER)
+            for c in contracts
+            if c.status == status
+        ],
+        empty="No contract is at red or amber.",
+    )
+
+
+def participation_table(rows: list[Participation]) -> Table:
+    return Table(
+        key="participation",
+        caption="Responses to consultations",
+        columns=[
+            Column("consultation", "Consultation"),
+            Column("opened", "Opened", DATE),
+            Column("closes", "Closes", DATE),
+            Column("responses", "Responses", COUNT),
+        ],
+        rows=[[r.title, r.opens_on, r.closes_on, r.responses] for r in rows],
+        foot=[["All consultations", "", "", sum(r.responses for r in rows)]] if len(rows) > 1 else [],
+        chart="bar",
+        chart_columns=(3,),
+        empty="No consultation opened in this period.",
+    )
+
+
+def priorities_table(figures: Priorities) -> Table:
+    return Table(
+        key="priorities",
+        caption="Residents' priorities and tender weighting, by outcome",
+        columns=[
+            Column("outcome", "Outcome", OUTCOME),
+            Column("title", "Title"),
+            Column("residents_percent", "Residents' proposed split", PERCENT),
+            Column("tenders_percent", "Tenders' split, by value", PERCENT),
+            Column("difference_points", "Difference (points)", POINTS),
+        ],
+        rows=[[r.number, r.title, r.residents, r.tenders, r.difference] for r in figures.rows],
+        chart="bar",
+        chart_columns=(2, 3),
+        note=figures.note,
+        empty=NO_CONSULTATION,
+    )
+
+
+def review_table(figures: Review) -> Table:
+    status = "Overdue" if figures.overdue else "Not yet due"
+    return Table(
+        key="review",
+        caption="Annual review of the model",
+        columns=[
+            Column("version", "Adopted version"),
+            Column("adopted_on", "Adopted on", DATE),
+            Column("last_review_on", "Last review", DATE),
+            Column("review_due_on", "Next review due", DATE),
+            Column("status", "Status"),
+        ],
+        rows=[]
+        if figures.version is None
+        else [
+            [
+                f"Version {figures.version}",
+                figures.adopted_on,
+                figures.last_review_on,
+                figures.due_on,
+                status,
+            ]
+        ],
+        empty="No version of the model has been adopted.",
+    )
+
+
+# --- The dashboard's tables, built once a request -----------------------------------------------------------
+class Figures:
+    """One request's figures: shares the outcome titles and contract statuses between the tables."""
+
+    def __init__(self, filters: Filters, *, today: date | None = None, now: datetime | None = None):
+        self.filters = filters
+        self.today, self.now = today or timezone.localdate(), now or timezone.now()
+
+    def tables(self, keys: Sequence[str] | None = None) -> dict[str, "Table"]:
+        """The tables named (all by default); a fixed number of queries whatever the data."""
+        return {key: BUILDERS[key](self) for key in (keys or TABLE_KEYS)}
+
+    @cached_property
+    def titles(self) -> dict[int, str]:
+        return outcome_titles()
+
+    @cached_property
+    def rag(self) -> list[ContractStatus]:
+        return rag(self.filters, today=self.today)
+
+
+BUILDERS: dict[str, Callable[[Figures], Table]] = {
+    "social_value": lambda f: social_value_table(social_value(f.filters, titles=f.titles)),
+    "weighting": lambda f: weighting_table(weighting(f.filters)),
+    "local_spend": lambda f: local_spend_table(local_spend(f.filters)),
+    "rag": lambda f: rag_table(f.rag),
+    "rag_contracts": lambda f: rag_contracts_table(f.rag),
+    "participation": lambda f: participation_table(participation(f.filters)),
+    "priorities": lambda f: priorities_table(priorities(f.filters, titles=f.titles, now=f.now)),
+    "review": lambda f: review_table(review(today=f.today)),
+}
+TABLE_KEYS = tuple(BUILDERS)
+
+
+def recognition_table(rows: list[OrganisationValue]) -> Table:
+    return Table(
+        key="recognition",
+        caption="Social value by organisation",
+        columns=[
+            Column("organisation", "Organisation"),
+            Column("sector", "Sector"),
+            Column("local", "Local", YES_NO),
+            Column("contracts", "Contracts", COUNT),
+            Column("committed_gbp", "Committed (£)", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+        ],
+        rows=[
+            [
+                Link(r.name, reverse("outcomes:organisation_recognition", kwargs={"pk": r.pk})),
+                r.sector_label,
+                r.is_local,
+                r.contracts,
+                r.committed,
+                r.delivered,
+            ]
+            for r in rows
+        ],
+        empty="No organisation in this sector has a contract yet.",
+    )
+
+
+def sector_table(rows: list[SectorValue]) -> Table:
+    def row(label, organisations, contracts, committed, delivered):
+        return [label, organisations, contracts, committed, delivered]
+
+    return Table(
+        key="sectors",
+        caption="Social value by sector",
+        columns=[
+            Column("sector", "Sector"),
+            Column("organisations", "Organisations", COUNT),
+            Column("contracts", "Contracts", COUNT),
+            Column("committed_gbp", "Committed (£)", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+        ],
+        rows=[row(s.label, s.organisations, s.contracts, s.committed, s.delivered) for s in rows],
+        foot=[
+            row(
+                "All sectors",
+                sum(s.organisations for s in rows),
+                sum(s.contracts for s in rows),
+                sum((s.committed for s in rows), Decimal(0)),
+                sum((s.delivered for s in rows), Decimal(0)),
+            )
+        ]
+        if len(rows) > 1
+        else [],
+        chart="bar",
+        chart_columns=(3, 4),
+        empty="No organisation in this sector has a contract yet.",
+    )
+
+
+def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
+    return Table(
+        key="contracts",
+        caption="Contracts",
+        columns=[
+            Column("contract", "Contract"),
+            Column("start_date", "Starts", DATE),
+            Column("end_date", "Ends", DATE),
+            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("committed_gbp", "Committed (£)", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+        ],
+        rows=[
+            [
+                Link(
+                    f"{c.reference}: {c.title}",
+                    reverse("procurement:tender", kwargs={"reference": c.reference}),
+                ),
+                c.start_date,
+                c.end_date,
+                c.value,
+                c.committed,
+                c.delivered,
+            ]
+            for c in contracts
+        ],
+    )

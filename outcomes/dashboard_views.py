@@ -1,0 +1,105 @@
+"""The board's dashboard with its downloads (board members and commissioners), and the public recognition
+pages. Every figure comes from outcomes.dashboard; these views parse the filters and pick the template."""
+
+from django.http import Http404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from consultation import exports
+from knowsley_sv.access import RoleRequiredMixin
+from knowsley_sv.roles import Role
+
+from . import dashboard
+from .models import Organisation
+
+DASHBOARD_ROLES = (Role.BOARD_MEMBER, Role.COMMISSIONER)
+FORMATS = ("csv", "xlsx")
+
+
+class DashboardFiltersMixin(RoleRequiredMixin):
+    roles = DASHBOARD_ROLES
+
+    def filters(self) -> tuple[list[int], dashboard.Filters, list[str]]:
+        years = dashboard.year_choices()
+        filters, problems = dashboard.parse_filters(self.request.GET, years=years)
+        return years, filters, problems
+
+
+class DashboardView(DashboardFiltersMixin, TemplateView):
+    template_name = "outcomes/dashboard/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        years, filters, problems = self.filters()
+        figures = dashboard.Figures(filters, today=timezone.localdate(), now=timezone.now())
+        tables = figures.tables()
+        titles = figures.titles
+        return super().get_context_data(
+            filters=filters,
+            problems=problems,
+            query=filters.query(),
+            selected={
+                "year": str(filters.year or dashboard.ALL),
+                "outcome": str(filters.outcome or dashboard.ALL),
+                "sector": filters.sector or dashboard.ALL,
+            },
+            year_choices=[(str(y), dashboard.financial_year_label(y)) for y in years],
+            outcome_choices=[
+                (str(n), f"Outcome {n}" + (f": {t}" if (t := titles.get(n)) else ""))
+                for n in dashboard.OUTCOME_NUMBERS
+            ],
+            sector_choices=Organisation.Sector.choices,
+            tables=tables,
+            **kwargs,
+        )
+
+
+class DashboardExportView(DashboardFiltersMixin, View):
+    def get(self, request, table: str, fmt: str):
+        if table not in dashboard.TABLE_KEYS or fmt not in FORMATS:
+            raise Http404("No such download")
+        _years, filters, _problems = self.filters()  # unknown filters fall back to "all", as on the page
+        figures = dashboard.Figures(filters, today=timezone.localdate(), now=timezone.now())
+        result = figures.tables([table])[table]
+        filename = "-".join(p for p in ["dashboard", table.replace("_", "-"), filters.slug()] if p)
+        write = exports.as_csv if fmt == "csv" else exports.as_xlsx
+        return write(result.header, result.export_rows(), filename)
+
+
+class RecognitionView(TemplateView):
+    """Public: awarded contracts and the social value they carry are public information."""
+
+    template_name = "outcomes/dashboard/recognition.html"
+
+    def get_context_data(self, **kwargs):
+        sector, problems = dashboard.parse_sector(self.request.GET.get("sector"))
+        rows = dashboard.recognition(sector=sector)
+        return super().get_context_data(
+            sector=sector or "",
+            problems=problems,
+            sector_choices=Organisation.Sector.choices,
+            organisations=dashboard.recognition_table(rows),
+            sectors=dashboard.sector_table(dashboard.by_sector(rows)),
+            **kwargs,
+        )
+
+
+class OrganisationRecognitionView(TemplateView):
+    """Public: one organisation's social value by outcome and its contracts; 404 without a contract."""
+
+    template_name = "outcomes/dashboard/organisation_recognition.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            figures = dashboard.organisation_recognition(self.kwargs["pk"], titles=dashboard.outcome_titles())
+        except Organisation.DoesNotExist:
+            raise Http404("No contracts for this organisation") from None
+        name = figures.organisation.name
+        return super().get_context_data(
+            organisation=figures.organisation,
+            outcomes=dashboard.social_value_table(
+                figures.outcomes, caption=f"Social value committed and delivered by {name}, by outcome"
+            ),
+            contracts=dashboard.organisation_contracts_table(figures.contracts),
+            **kwargs,
+        )
