@@ -5,7 +5,7 @@ Never for production: it prints sign-in details and refuses to run with DEBUG of
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,7 +22,8 @@ from knowsley_sv.roles import Role
 from outcomes import services
 from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
 from procurement import services as procurement_services
-from procurement.models import SupplierMember, Tender
+from procurement.models import Award, SupplierMember, Tender
+from procurement.selectors import evaluated_bids, evaluation_lines
 
 # Printed for local demos; the command refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105
@@ -34,6 +35,8 @@ USERS = [
     ("board.chamber", "Dev", "Mistry", [Role.BOARD_MEMBER], "Knowsley Chamber of Commerce"),
     ("commissioner", "Chris", "Lowe", [Role.COMMISSIONER], None),
     ("evaluator", "Eve", "Okafor", [Role.EVALUATOR], None),
+    ("evaluator2", "Ravi", "Shah", [Role.EVALUATOR], None),
+    ("evaluator3", "Joan", "Doyle", [Role.EVALUATOR], None),
     ("supplier", "Sam", "Parry", [Role.SUPPLIER], None),
     ("admin", "Alex", "Morgan", [Role.ADMINISTRATOR], None),
 ]
@@ -121,6 +124,7 @@ class Command(BaseCommand):
             self._model_history(users)
             self._consultations(users)
             self._tenders(users)
+            self._evaluations(users)
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:
@@ -345,6 +349,173 @@ class Command(BaseCommand):
             if status == "closed":
                 Tender.objects.filter(pk=tender.pk).update(deadline=now + timedelta(days=days))
                 procurement_services.bids_open(tender=tender, by=commissioner)
+
+    def _evaluations(self, users: dict[str, User]) -> None:
+        """Awarded tenders with their whole evaluation (three evaluators, a flagged row, summaries, the
+        standstill over, the contract entered and quarters of delivery reported and checked), and one tender
+        being evaluated for the demo evaluator to score."""
+        if Award.objects.exists():
+            return
+        commissioner = users["commissioner"]
+        evaluators = [users["evaluator"], users["evaluator2"], users["evaluator3"]]
+        suppliers = list(User.objects.filter(supplier_member__isnull=False).order_by("username")[:4])
+        model = SocialValueModel.objects.adopted().get()
+        offered = [
+            i.pk for i in Indicator.objects.filter(outcome__model=model, code__in=["1.1", "3.1", "6.3"])
+        ]
+        today = timezone.localdate()
+        # DESIGN §5.4's bids: (price, moderated score per line Q1, Q2, O1, O3, O6); the dearest one wins.
+        bids = [
+            (100000, [60, 80, 80, 60, 40]),
+            (80000, [40, 60, 20, 40, 20]),
+            (125000, [100, 80, 100, 80, 100]),
+        ]
+        # title, which supplier makes which bid (the last one wins), contract start (days ago), delivery rate
+        plans = [
+            ("Home care at night", [0, 1, 2], 400, Decimal("1.05")),  # delivers ahead of plan: green
+            ("Meals on wheels", [2, 0, 1], 300, Decimal("0.85")),  # a little behind: amber
+            ("Park ranger service", [1, 2, 3], 250, Decimal("0.50")),  # well behind: red
+            ("Community transport", [0, 1], None, None),  # being evaluated now
+        ]
+        for title, who, days_ago, rate in plans:
+            tender = self._demo_tender(title, commissioner, offered)
+            criteria = list(tender.criteria.order_by("number"))
+            outcomes = [s.outcome_id for s in tender.shares.filter(share__gt=0).order_by("outcome__number")]
+            for k, (price, _scores) in zip(who, bids, strict=False):
+                procurement_services.bid_save(
+                    tender=tender,
+                    by=suppliers[k],
+                    submit=True,
+                    content=procurement_services.BidContent(
+                        price=Decimal(price),
+                        answers={c.pk: f"Demo: how we meet '{c.title}'." for c in criteria},
+                        methods=dict.fromkeys(outcomes, "Demo: our plan for this outcome."),
+                        commitments={pk: Decimal(8 + 4 * k) for pk in offered},
+                    ),
+                )
+            Tender.objects.filter(pk=tender.pk).update(
+                deadline=timezone.now() - timedelta(days=(days_ago or 0) + 60)
+            )
+            procurement_services.bids_open(tender=tender, by=commissioner)
+            if days_ago is None:
+                procurement_services.panel_add(tender=tender, evaluator=evaluators[0], by=commissioner)
+                continue
+            contract = self._score_and_award(
+                tender, commissioner, evaluators, bids, today - timedelta(days=days_ago)
+            )
+            self._delivery(contract, suppliers[who[-1]], commissioner, rate, today)
+
+    def _demo_tender(self, title, commissioner, offered) -> Tender:
+        tender = procurement_services.tender_create(
+            by=commissioner,
+            title=title,
+            specification=f"Demo: {title.lower()} for Knowsley residents.",
+            service_area="Adult social care",
+            estimated_value=Decimal("110000"),
+            deadline=timezone.now() + timedelta(days=2),
+        )
+        procurement_services.criteria_set(
+            tender=tender,
+            by=commissioner,
+            criteria=[
+                {"title": "Delivery", "question": "How will you deliver?", "weight": 20, "minimum_score": 40},
+                {
+                    "title": "Staffing",
+                    "question": "Who will do the work?",
+                    "weight": 10,
+                    "minimum_score": None,
+                },
+            ],
+        )
+        shares = {1: 50, 3: 30, 6: 20}
+        procurement_services.split_set(
+            tender=tender,
+            by=commissioner,
+            offered=dict.fromkeys(offered),
+            shares={n: shares.get(n, 0) for n in range(1, 7)},
+        )
+        procurement_services.tender_publish(tender=tender, by=commissioner)
+        return tender
+
+    def _score_and_award(self, tender, commissioner, evaluators, plans, start):
+        lines = evaluation_lines(tender)
+        bids = list(evaluated_bids(tender).order_by("price"))
+        by_price = sorted(plans)  # the plans' bids, cheapest first, as the bids are ordered
+        for evaluator in evaluators:
+            procurement_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+            procurement_services.declare(tender=tender, by=evaluator, conflict=False)
+        for n, evaluator in enumerate(evaluators):
+            for bid, (_price, scores) in zip(bids, by_price, strict=True):
+                entries = {}
+                for line, value in zip(lines, scores, strict=True):
+                    if n == 2 and line.short == "Q1" and value == 60:
+                        value = 100  # the third evaluator differs by 40 on one row: moderation flags it
+                    entries[line.key] = (
+                        value,
+                        f"Demo: {evaluator.first_name}'s reasons for {value} on {line.short}.",
+                    )
+                procurement_services.scores_save(tender=tender, bid=bid, by=evaluator, entries=entries)
+            procurement_services.scores_submit(tender=tender, by=evaluator)
+        for bid, (_price, scores) in zip(bids, by_price, strict=True):
+            procurement_services.moderate(
+                tender=tender,
+                bid=bid,
+                by=commissioner,
+                entries={
+                    line.key: (value, f"Demo: the panel agreed {value} on {line.short} after discussion.")
+                    for line, value in zip(lines, scores, strict=True)
+                },
+            )
+        winner = bids[-1]  # the dearest bid scores best on quality and social value: 78.80
+        procurement_services.award(tender=tender, bid=winner, by=commissioner)
+        noticed = timezone.make_aware(datetime.combine(start - timedelta(days=30), time(10)))
+        procurement_services.award_notice_publish(tender=tender, by=commissioner, now=noticed)
+        return procurement_services.contract_enter(
+            tender=tender,
+            by=commissioner,
+            start_date=start,
+            end_date=start + timedelta(days=2 * 365 - 1),
+            value=winner.price,
+            now=noticed + timedelta(days=20),
+        )
+
+    def _delivery(self, contract, supplier, commissioner, rate, today) -> None:
+        """Every finished quarter reported at `rate` of plan and verified; the latest one has a line queried
+        and one waiting, so the commissioner has something to check."""
+        from procurement import delivery
+
+        kpis = list(contract.kpis.all())
+        periods = [
+            p
+            for p in delivery.reporting_periods(
+                contract.start_date, contract.end_date, contract.reporting_months
+            )
+            if p[1] < today
+        ]
+        days = (contract.end_date - contract.start_date).days + 1
+        for n, (first, last) in enumerate(periods):
+            share = Decimal((last - first).days + 1) / days
+            report = procurement_services.delivery_report_save(
+                contract=contract,
+                period_start=first,
+                by=supplier,
+                lines={
+                    k.pk: procurement_services.LineEntry(
+                        (k.committed * share * rate).quantize(Decimal("0.01")),
+                        "Demo: figures from our records.",
+                    )
+                    for k in kpis
+                },
+                now=timezone.make_aware(datetime.combine(last + timedelta(days=5), time(9))),
+            )
+            lines = list(report.lines.order_by("kpi__code"))
+            for m, line in enumerate(lines):
+                if n == len(periods) - 1 and m == 0:
+                    procurement_services.line_query(
+                        line=line, by=commissioner, question="Demo: please attach the payroll extract."
+                    )
+                elif n < len(periods) - 1 or m < len(lines) - 1:
+                    procurement_services.line_verify(line=line, by=commissioner)
 
     def _print_sign_ins(self) -> None:
         self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")
