@@ -172,13 +172,13 @@ def test_the_award_notice_is_post_only(client, awarded, commissioner):
     assert not Award.objects.get().notice_published_at
 
 
-@pytest.mark.parametrize("page", ["summary", "summary_pdf"])
-def test_a_supplier_sees_only_its_own_bids_summary(client, awarded, page):
+@pytest.mark.parametrize("view_name", ["summary", "summary_pdf"])
+def test_a_supplier_sees_only_its_own_bids_summary(client, awarded, view_name):
     bids = bids_by_supplier(awarded)
     signed_in(client, supplier_of_bid(awarded, "Alpha Services"))
-    assert client.get(url(page, awarded, bids["Alpha Services"].pk)).status_code == 200
-    assert client.get(url(page, awarded, bids["Beta Care"].pk)).status_code == 404
-    assert client.get(url(page, awarded, bids["Gamma Works"].pk)).status_code == 404
+    assert client.get(url(view_name, awarded, bids["Alpha Services"].pk)).status_code == 200
+    assert client.get(url(view_name, awarded, bids["Beta Care"].pk)).status_code == 404
+    assert client.get(url(view_name, awarded, bids["Gamma Works"].pk)).status_code == 404
 
 
 def test_a_supplier_user_without_an_organisation_sees_no_summary(client, awarded):
