@@ -181,8 +181,10 @@ def response_submit(
             email=email,
         )
     except IntegrityError:
-        existing = Response.objects.filter(receipt_code=receipt).first()
-        if not first and existing is not None:
+        # A concurrent retry stored these answers under this attempt's receipt code first (it read the code
+        # from the cache before this attempt committed): that response is this one.
+        existing = Response.objects.filter(receipt_code=receipt).first() if once_key else None
+        if existing is not None:
             return existing
         if first and once_key:
             cache.delete(once_key)
