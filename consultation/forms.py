@@ -2,6 +2,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.text import slugify
 
 from knowsley_sv.forms import gds_helper
@@ -53,7 +54,7 @@ class AllocationForm(HoneypotMixin, forms.Form):
         for outcome in outcomes:
             name = f"points_{outcome.number}"
             self.fields[name] = forms.CharField(
-                label=f"Outcome {outcome.number}: {outcome.title}",
+                label=escape(f"Outcome {outcome.number}: {outcome.title}"),
                 required=False,
                 max_length=5,
                 widget=forms.TextInput(
@@ -95,7 +96,7 @@ class CommentsForm(forms.Form):
         for outcome in outcomes:
             name = f"comment_{outcome.number}"
             self.fields[name] = forms.CharField(
-                label=f"Outcome {outcome.number}: {outcome.title}",
+                label=escape(f"Outcome {outcome.number}: {outcome.title}"),
                 help_text="What would this look like where you live? (optional)",
                 required=False,
                 max_length=COMMENT_MAX,

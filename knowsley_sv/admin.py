@@ -6,8 +6,19 @@ from .models import AuditEvent, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Administrators manage accounts and roles, but cannot raise anyone to superuser, grant permissions
+    one by one, or change their own roles: being an administrator grants no other role (roles.py)."""
+
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["groups", "is_staff", "is_active"]
+        return readonly
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

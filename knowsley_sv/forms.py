@@ -42,3 +42,11 @@ class SignInForm(AuthenticationForm):
             Field.text("password", field_width=Fluid.ONE_HALF),
             submit="Sign in",
         )
+
+
+def template_literal(text: str) -> str:
+    """User text for crispy-forms' HTML(), which compiles its string as a Django template: escaped as HTML,
+    with the braces as entities too, so "{{ … }}" or "{% … %}" typed by someone is shown, never run."""
+    from django.utils.html import escape
+
+    return escape(text).replace("{", "&#123;").replace("}", "&#125;")

@@ -13,9 +13,14 @@ class SupplierMemberAdmin(admin.ModelAdmin):
 
 @admin.register(Tender)
 class TenderAdmin(ReadOnlyAdmin):
+    """Published tenders only: a draft is the commissioners' until it is published, in the admin too."""
+
     list_display = ("reference", "title", "status", "deadline")
     list_filter = ("status",)
     search_fields = ("reference", "title")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=Tender.Status.DRAFT)
 
 
 @admin.register(Bid)

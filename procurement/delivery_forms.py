@@ -8,6 +8,7 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from knowsley_sv.forms import gds_helper
 
@@ -136,7 +137,7 @@ class LineAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quantity"] = QuantityField(
             code=code,
-            label=f"Quantity delivered this period ({unit})",
+            label=escape(f"Quantity delivered this period ({unit})"),
             help_text="Correct it if the figure you reported was wrong.",
         )
         self.order_fields(["answer", "quantity", "notes", "evidence"])

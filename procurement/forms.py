@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import gds_helper, template_literal
 
 from .models import Tender
 
@@ -189,16 +189,16 @@ class SocialValueForm(forms.Form):
             )
             parts = [
                 HTML(f'<h2 class="govuk-heading-m">Outcome {outcome.number}</h2>'),
-                HTML(f'<p class="govuk-body">{escape(outcome.title)}</p>'),
+                HTML(f'<p class="govuk-body">{template_literal(outcome.title)}</p>'),
                 Field.text(share, field_width=Fixed.THREE),
             ]
             for indicator in outcome.indicators.all():
                 offer, target = f"offer_{indicator.pk}", f"target_{indicator.pk}"
                 self.fields[offer] = forms.BooleanField(
-                    label=f"{indicator.code} {indicator.name} ({indicator.unit})", required=False
+                    label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"), required=False
                 )
                 self.fields[target] = forms.DecimalField(
-                    label=f"Target for {indicator.code} (optional), in {indicator.unit}",
+                    label=escape(f"Target for {indicator.code} (optional), in {indicator.unit}"),
                     required=False,
                     min_value=0,
                     max_digits=14,
@@ -392,8 +392,8 @@ class BidForm(forms.Form):
         for c in criteria:
             name = f"answer_{c.pk}"
             self.fields[name] = forms.CharField(
-                label=f"Q{c.number} {c.title}",
-                help_text=c.question,
+                label=escape(f"Q{c.number} {c.title}"),
+                help_text=escape(c.question),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
@@ -404,7 +404,7 @@ class BidForm(forms.Form):
             outcome = section["outcome"]
             method = f"method_{outcome.pk}"
             self.fields[method] = forms.CharField(
-                label=f"How you will deliver outcome {outcome.number}: {outcome.title}",
+                label=escape(f"How you will deliver outcome {outcome.number}: {outcome.title}"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
@@ -413,7 +413,7 @@ class BidForm(forms.Form):
                 indicator = item.indicator
                 name = f"quantity_{indicator.pk}"
                 self.fields[name] = forms.DecimalField(
-                    label=f"{indicator.code} {indicator.name} ({indicator.unit})",
+                    label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"),
                     help_text=f"Target: {item.target}" if item.target is not None else "",
                     required=False,
                     min_value=0,

@@ -1,0 +1,63 @@
+"""Fixtures shared by the security probes.
+
+Each probe module builds its world once (`rolled_back`), inside a transaction rolled back when the module
+ends; every test still runs in its own savepoint (pytest-django's `db`), so what a test changes is undone
+before the next one. PDFs are not rendered: WeasyPrint is replaced by a stand-in whose "PDF" carries the HTML
+it was given, so the probes read exactly what would be printed (in milliseconds, not seconds).
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+class HtmlAsPdf:
+    """Stands in for weasyprint.HTML: write_pdf() returns a "PDF" whose body is the HTML itself."""
+
+    def __init__(self, string: str = "", base_url=None, **kwargs):
+        self.string = string
+
+    def write_pdf(self, *args, **kwargs) -> bytes:
+        return b"%PDF-1.7 (test stand-in)\n" + self.string.encode()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _lighter_requests():
+    """For this folder only (package scope: the module worlds, built before any function fixture, get it
+    too): PDFs are printed from HTML by the stand-in, and the test client does not copy every template
+    context it renders (these probes read the responses, never `response.context`)."""
+    import django.test.client
+    import weasyprint
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint, "HTML", HtmlAsPdf)
+        patch.setattr(django.test.client, "store_rendered_templates", lambda *args, **kwargs: None)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: every test starts with none spent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def client_for(user, **kwargs) -> Client:
+    """A client signed in as `user` (None: an anonymous visitor)."""
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,302 @@
+"""The seal (DESIGN §5.2), probed through every page: before the deadline no council user, nobody else, no
+export, no open-data file and no admin page (not even a superuser's) shows a bid's supplier, its price or how
+many bids there are. Only each bidding supplier sees its own bid.
+
+How: a published tender, deadline ahead, gets four bids from suppliers with names and prices found nowhere
+else (two submitted, one draft, one withdrawn). Every page of the permission table (test_permission_matrix)
+is requested with the tender's reference in place of every tender and each bid's id in place of every bid,
+as every role, plus every dashboard download and, for a superuser, the admin's index, changelists, searches,
+change and history pages. (Pages the table refuses to a role by role, LOGIN, 403 or 405, are refused before
+any object is read, so they are not requested again here.) Then the bids are deleted and the same pages
+requested again: for everyone but the bidders the two sweeps must be identical (so not even a count leaks),
+and no response may hold a price; a supplier's name may only be on the pages that showed it before any bid
+(the directory of organisations, where it is because it registered).
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import quote_plus
+
+import pytest
+from django.contrib import admin
+from django.utils import timezone
+
+from knowsley_sv.models import User
+from outcomes import dashboard
+from procurement import services
+from procurement.models import Bid, SupplierMember, Tender
+
+from ..factories import UserFactory
+from ..procurement.helpers import bids_by_supplier, first_indicators, publishable_tender, supplier_user
+from .conftest import client_for, rolled_back
+from .test_permission_matrix import LOGIN, TABLE
+from .world import WHO, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+# supplier: (price, what becomes of its bid)
+SEALED = {
+    "Quibblestone Sealed Haulage Ltd": ("918273.64", "submitted"),
+    "Vellichor Hidden Catering CIC": ("827364.55", "submitted"),
+    "Zephyrine Draft Bidding Ltd": ("736455.46", "draft"),
+    "Umbrage Withdrawn Works Ltd": ("645546.37", "withdrawn"),
+}
+NAMES = list(SEALED)
+VIEWERS = (*WHO, "superuser")
+
+# A bidder's name may be shown where it is because the organisation registered, not because it bid: the
+# directory of organisations and the admin's organisations and supplier members (and a search for the name,
+# which echoes it). The probe checks that these pages read the same with and without the bids.
+DIRECTORY = re.compile(
+    r"^/(organisations/|admin/outcomes/organisation/|admin/procurement/suppliermember/)|[?&]q="
+)
+
+
+def price_texts(price: str) -> list[str]:
+    """How a price may be written: 918273.64, 918,273.64, £918,273, 918273.6 (a rounded figure)..."""
+    value = Decimal(price)
+    return [price, f"{value:,}", f"{value:,.0f}", f"{value:.0f}", f"{value:.1f}", f"{value:,.1f}"]
+
+
+PRICES = [text for price, _ in SEALED.values() for text in price_texts(price)]
+
+
+@dataclass
+class Sealed:
+    world: World
+    tender: Tender
+    bidders: dict[str, User]  # supplier name -> its user
+    superuser: User
+
+    def user(self, viewer: str) -> User | None:
+        return self.superuser if viewer == "superuser" else self.world.users[viewer]
+
+
+@pytest.fixture(scope="module")
+def sealed(django_db_setup, django_db_blocker):
+    with rolled_back(django_db_blocker):
+        world = build_world()
+        owner = world.users["commissioner"]
+        tender = services.tender_publish(tender=publishable_tender(owner, title="Bridge repairs"), by=owner)
+        yield Sealed(
+            world=world,
+            tender=tender,
+            bidders={name: supplier_user(name) for name in SEALED},
+            superuser=UserFactory(username="root", is_staff=True, is_superuser=True),
+        )
+
+
+def place_bids(sealed: Sealed) -> dict[str, Bid]:
+    jobs = first_indicators(sealed.tender.model)[1]
+    answers = {c.pk: "We will do it well." for c in sealed.tender.criteria.all()}
+    bids = {}
+    for name, (price, fate) in SEALED.items():
+        user = sealed.bidders[name]
+        bids[name] = services.bid_save(
+            tender=sealed.tender,
+            by=user,
+            submit=fate != "draft",
+            content=services.BidContent(
+                price=Decimal(price), answers=answers, commitments={jobs.pk: Decimal("4")}
+            ),
+        )
+        if fate == "withdrawn":
+            services.bid_withdraw(bid=bids[name], by=user)
+    assert Bid.objects.filter(tender=sealed.tender).count() == len(SEALED)
+    return bids
+
+
+def remove_bids(sealed: Sealed, keep=()) -> None:
+    """The same world without the bids (a test device: bids are never deleted by the app)."""
+    Bid.objects.filter(tender=sealed.tender).exclude(supplier__name__in=keep).delete()
+
+
+# --- What is requested ------------------------------------------------------------------------------------
+def app_pages(sealed: Sealed, bid_ids: list[int], column: str) -> list[str]:
+    """Every page of the permission table about the sealed tender and its bids, and every download, that
+    the table does not refuse to `column` by role (LOGIN, 403, 405: refused before any object is read)."""
+    values = sealed.world.values()
+    reference = sealed.tender.reference
+    values |= {"dr": reference, "op": reference, "aw": reference}
+    at = WHO.index(column)
+    pages = []
+    for path, *cells in TABLE:
+        if cells[at] in (LOGIN, 403, 405):
+            continue
+        ids = bid_ids if "{ob}" in path or "{wb}" in path else [0]
+        pages += [path.format(**values | {"ob": bid_id, "wb": bid_id}) for bid_id in ids]
+    if cells_of("/dashboard/")[at] == 200:
+        pages += [f"/dashboard/{table}.{fmt}" for table in dashboard.TABLE_KEYS for fmt in ("csv", "xlsx")]
+    pages += [f"/tenders/?q={reference}", "/open-data/?page=1"]
+    return list(dict.fromkeys(pages))
+
+
+def cells_of(path: str) -> list:
+    return next(cells for p, *cells in TABLE if p == path)
+
+
+def admin_pages(sealed: Sealed, bid_ids: list[int]) -> list[str]:
+    """The admin's index, every registered model's changelist, the change pages of the first objects of each
+    and of everything about the sealed tender, and the history of the tender and its bids."""
+    pages = ["/admin/"]
+    related = {
+        Tender: [sealed.tender.pk],
+        Bid: bid_ids,
+        User: [sealed.bidders[NAMES[0]].pk],
+        SupplierMember: [SupplierMember.objects.get(user=sealed.bidders[NAMES[0]]).pk],
+    }
+    for model, model_admin in admin.site._registry.items():
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        pages += [base, f"/admin/{model._meta.app_label}/"]
+        if model_admin.search_fields:
+            pages += [f"{base}?q={quote_plus(name)}" for name in NAMES[::2]]  # a submitted bid, a draft
+        first = list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:1])
+        for pk in dict.fromkeys([*first, *related.get(model, [])]):
+            pages.append(f"{base}{pk}/change/")
+    pages.append(f"/admin/procurement/tender/{sealed.tender.pk}/history/")
+    pages += [f"/admin/procurement/bid/{pk}/history/" for pk in bid_ids]
+    pages.append(f"/admin/procurement/bid/?tender__id__exact={sealed.tender.pk}")
+    return list(dict.fromkeys(pages))
+
+
+def pages_for(sealed: Sealed, viewer: str, bid_ids: list[int]) -> list[str]:
+    """A superuser holds no role: in the app it is refused what an administrator is; in the admin it sees
+    everything (an administrator's view of the admin is in the permission matrix)."""
+    if viewer == "superuser":
+        return app_pages(sealed, bid_ids, "administrator") + admin_pages(sealed, bid_ids)
+    return app_pages(sealed, bid_ids, viewer)
+
+
+# --- What comes back --------------------------------------------------------------------------------------
+VOLATILE = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken" value=""'),
+    (re.compile(r'nonce="[^"]*"'), 'nonce=""'),
+    (re.compile(r"'nonce-[^']*'"), "'nonce-'"),
+]
+
+
+def text_of(response) -> str:
+    """The response as text: spreadsheets by their cells, everything else decoded."""
+    content_type = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(BytesIO(body), read_only=True)
+        return "\n".join(
+            "\t".join("" if v is None else str(v) for v in row)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    text = body.decode("utf-8", errors="replace")
+    for pattern, replacement in VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def sweep(client, pages: list[str]) -> dict[str, tuple[int, str, str]]:
+    """page -> (status, where it redirects, what it says)"""
+    found = {}
+    for page in pages:
+        response = client.get(page)
+        found[page] = (response.status_code, response.get("Location", ""), text_of(response))
+    return found
+
+
+def leaks(found: dict, secrets: list[str]) -> dict[str, list[str]]:
+    return {page: hits for page, (_, _, text) in found.items() if (hits := [s for s in secrets if s in text])}
+
+
+def differences(before: dict, after: dict) -> dict[str, str]:
+    """Pages that read differently with the bids than without them, with the lines that differ."""
+    changed = {}
+    for page, (status, location, text) in after.items():
+        was_status, was_location, was_text = before[page]
+        if (status, location) != (was_status, was_location):
+            changed[page] = f"{was_status} {was_location} -> {status} {location}"
+        elif text != was_text:
+            lines = difflib.unified_diff(was_text.splitlines(), text.splitlines(), lineterm="", n=0)
+            changed[page] = " | ".join(
+                line.strip()[:150] for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")
+            )
+    return changed
+
+
+# --- The probes -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_before_the_deadline_nobody_but_the_bidders_learns_anything_of_the_bids(sealed, viewer):
+    bids = place_bids(sealed)
+    bid_ids = [b.pk for b in bids.values()]
+    client = client_for(sealed.user(viewer))
+    pages = pages_for(sealed, viewer, bid_ids)
+
+    with_bids = sweep(client, pages)
+    remove_bids(sealed)
+    without_bids = sweep(client, pages)
+
+    assert leaks(with_bids, PRICES) == {}
+    named = set(leaks(with_bids, NAMES))
+    assert {page for page in named if not DIRECTORY.search(page)} == set()
+    assert named == set(leaks(without_bids, NAMES))  # there before any bid
+    assert differences(without_bids, with_bids) == {}, f"{viewer}: pages change when bids come in"
+
+
+@pytest.mark.parametrize("bidder", list(SEALED))
+def test_each_bidder_sees_its_own_bid_and_nothing_of_the_others(sealed, bidder):
+    bids = place_bids(sealed)
+    bid_ids = [b.pk for b in bids.values()]
+    client = client_for(sealed.bidders[bidder])
+    pages = app_pages(sealed, bid_ids, "supplier")
+    others = [name for name in SEALED if name != bidder]
+
+    with_others = sweep(client, pages)
+    remove_bids(sealed, keep=[bidder])
+    own_only = sweep(client, pages)
+
+    secrets = others + [text for name in others for text in price_texts(SEALED[name][0])]
+    assert leaks(with_others, secrets) == {}
+    assert differences(own_only, with_others) == {}, f"{bidder}'s pages change with the others' bids"
+    price, fate = SEALED[bidder]
+    own_bid = with_others[f"/tenders/{sealed.tender.reference}/bid/"]
+    assert own_bid[0] == 200
+    if fate != "withdrawn":  # a withdrawn bid is no longer the one the form shows
+        assert price in own_bid[2], "the supplier's own bid page shows its price"
+
+
+def test_the_probe_finds_the_bids_once_they_are_opened(sealed):
+    """The strings the probes look for are the ones the pages print: after the deadline and the opening,
+    the commissioner's bids page and the superuser's admin list show the submitted bids, and only those."""
+    place_bids(sealed)
+    Tender.objects.filter(pk=sealed.tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    owner = sealed.world.users["commissioner"]
+    services.bids_open(tender=sealed.tender, by=owner)
+    submitted = [name for name, (_, fate) in SEALED.items() if fate == "submitted"]
+    hidden = [name for name in SEALED if name not in submitted]
+    bids_page = text_of(client_for(owner).get(f"/tenders/{sealed.tender.reference}/bids/"))
+    admin_list = text_of(client_for(sealed.superuser).get("/admin/procurement/bid/"))
+    for text in (bids_page, admin_list):
+        assert all(name in text for name in submitted)
+        assert not any(name in text for name in hidden)
+        assert any(p in text for p in price_texts(SEALED[submitted[0]][0]))
+
+
+def test_evaluators_never_see_a_price(sealed):
+    """DESIGN §5.3: evaluators of quality and social value do not see prices, on any page of theirs."""
+    world = sealed.world
+    tender = world.awarded
+    prices = [text for bid in bids_by_supplier(tender).values() for text in price_texts(str(bid.price))]
+    prices = [p for p in prices if "," in p or "." in p]  # "100000" alone would match other figures
+    reference = tender.reference
+    pages = [
+        "/evaluate/",
+        f"/tenders/{reference}/evaluate/",
+        f"/tenders/{reference}/evaluate/panel-scores/",
+        *(f"/tenders/{reference}/evaluate/bids/{bid.pk}/" for bid in bids_by_supplier(tender).values()),
+    ]
+    found = sweep(client_for(world.users["evaluator"]), pages)
+    assert {page: status for page, (status, _, _) in found.items()} == dict.fromkeys(pages, 200)
+    assert leaks(found, prices) == {}
