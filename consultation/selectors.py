@@ -1,9 +1,12 @@
 """Reads for consultation pages. Results aggregate in the database: a fixed number of queries, whatever the
 number of responses; the arithmetic on those aggregates is in consultation.aggregation."""
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
@@ -164,6 +167,99 @@ def _weight(result: Results, *, ward_counts: dict, sums: dict, wards: dict) -> N
     result.weighted_split = dict(
         zip(numbers, aggregation.largest_remainder([means.get(n, 0.0) for n in numbers]), strict=True)
     )
+
+
+# --- Results in the shared cache ---------------------------------------------------------------------------
+# Results are cached in the shared cache (Redis in production, so every app server sees the same entry) under
+# a key naming the consultation and two versions: the consultation's, bumped on every new, withdrawn or
+# moderated response (`results_changed`), and one for every consultation, bumped when a ward population
+# changes the weighting (`weights_changed`). A bump makes a new key, so nobody reads the old entry again;
+# nothing needs deleting. The time limit only bounds what an edit outside the services (the admin, a shell)
+# could leave: it is not what keeps results fresh.
+RESULTS_CACHE_SECONDS = 60 * 60
+WEIGHTS_VERSION_KEY = "consultation:results:weights-version"
+
+
+def _version_key(consultation_id: int) -> str:
+    return f"consultation:{consultation_id}:results-version"
+
+
+def _versions(consultation: Consultation) -> tuple[str, str]:
+    keys = [_version_key(consultation.pk), WEIGHTS_VERSION_KEY]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            # Never a counter that restarts at 1: a version lost from the cache must not name an old entry.
+            cache.add(key, uuid.uuid4().hex, None)
+            version = cache.get(key) or uuid.uuid4().hex
+        versions.append(version)
+    return versions[0], versions[1]
+
+
+def _results_key(consultation: Consultation, name: str, versions: tuple[str, str]) -> str:
+    # The creation time as well as the id: a consultation made again with the same id (a test database
+    # rolled back) must never read the one before's results.
+    made = int(consultation.created_at.timestamp() * 1_000_000)
+    return f"consultation:{consultation.pk}:{made}:{name}:{versions[0]}:{versions[1]}"
+
+
+def _cached(consultation: Consultation, name: str, compute, *, store: bool = True):
+    """compute(), from the shared cache when nothing has changed since it was worked out.
+
+    The versions are read before the database, so an entry can only be stored under versions that were
+    current when its data was read: a response committed meanwhile has already bumped the version (on
+    commit), or bumps it after, and either way nobody reads that entry again. With `store=False` a miss is
+    worked out but not kept (a reader that only benefits from entries others made).
+    """
+    key = _results_key(consultation, name, _versions(consultation))
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        if store:
+            cache.set(key, found, RESULTS_CACHE_SECONDS)
+    return found
+
+
+def cached_results(
+    consultation: Consultation,
+    *,
+    include_duplicates: bool = False,
+    for_board: bool = False,
+    store: bool = True,
+) -> Results:
+    """`results(consultation)`, through the shared cache (same figures, no queries when nothing changed).
+
+    The board's live results page keeps entries of its own (`for_board`), apart from the public page's and
+    the dashboard's: the same figures, but each page's first view after a change works them out itself.
+    """
+    name = ("board-" if for_board else "") + ("with-duplicates" if include_duplicates else "results")
+    return _cached(
+        consultation, name, lambda: results(consultation, include_duplicates=include_duplicates), store=store
+    )
+
+
+def _bump(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def results_changed(consultation_id: int) -> None:
+    """Call inside the transaction that adds, withdraws or moderates a response of this consultation.
+
+    The version is bumped at once (so this process, and a test that never commits, read fresh results) and
+    again when the transaction commits: a reader that worked results out from the data as it was before the
+    commit, between the two bumps, stored them under a version nobody uses any more.
+    """
+    key = _version_key(consultation_id)
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def weights_changed() -> None:
+    """Call inside the transaction that changes a ward population (it changes every weighted result)."""
+    _bump(WEIGHTS_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(WEIGHTS_VERSION_KEY))
 
 
 def comments_for_moderation(consultation: Consultation, *, status: str = "") -> QuerySet[Comment]:

@@ -13,7 +13,7 @@ from knowsley_sv.models import User
 from outcomes import services as outcome_services
 from outcomes.models import Outcome, SocialValueModel, Ward
 
-from . import rules
+from . import rules, selectors
 from .models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 
 NOT_OPEN_YET = "This consultation opens on {opens:%-d %B %Y at %-I:%M%p}."
@@ -123,6 +123,7 @@ def _store(*, consultation, outcomes, answers, receipt, channel, entered_by, sub
         contact_add(consultation=consultation, email=email)
     if entered_by is not None:
         audit_record(actor=entered_by, action="response.enter", target=response, after={"channel": channel})
+    selectors.results_changed(consultation.pk)
     return response
 
 
@@ -236,6 +237,7 @@ def response_withdraw(*, response: Response) -> None:
         raise ValidationError(WITHDRAW_CLOSED, code="closed")
     # Sending the same answers again soon after is a new response, not a resubmission of this one.
     cache.set(_withdrawn_key(response.receipt_code), True, SUSPECT_DUPLICATE_SECONDS)
+    selectors.results_changed(response.consultation_id)
     response.delete()
 
 
@@ -275,6 +277,7 @@ def comment_publish(*, comment: Comment, published_text: str, by: User) -> Comme
     audit_record(
         actor=by, action="comment.publish", target=comment, before=before, after={"redacted": redacted}
     )
+    selectors.results_changed(comment.response.consultation_id)
     return comment
 
 
@@ -286,6 +289,7 @@ def comment_hide(*, comment: Comment, reason: str, by: User) -> Comment:
     comment.full_clean()
     comment.save()
     audit_record(actor=by, action="comment.hide", target=comment, before=before, after={"reason": reason})
+    selectors.results_changed(comment.response.consultation_id)
     return comment
 
 
@@ -344,4 +348,5 @@ def ward_population_update(*, figure: WardPopulation, by: User, **fields) -> War
     figure.full_clean()
     figure.save()
     audit_record(actor=by, action="ward_population.update", target=figure, before=before, after=fields)
+    selectors.weights_changed()
     return figure

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,7 @@ from .models import Comment, Consultation, Response, WardPopulation
 
 BOARD = (Role.BOARD_MEMBER,)
 OFFICERS = (Role.BOARD_MEMBER, Role.COMMISSIONER)
+COMMENTS_PER_PAGE = 50
 SUBMIT_RATE = "20/h"  # per client, in the shared cache
 
 
@@ -366,9 +368,15 @@ class PublicResultsView(ConsultationMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        # Results from the shared cache (every new, withdrawn or moderated response makes a new entry);
+        # published comments a page at a time: a large consultation has thousands.
+        page = Paginator(selectors.published_comments(self.consultation), COMMENTS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
-            results=selectors.results(self.consultation),
-            comments=selectors.published_comments(self.consultation),
+            results=selectors.cached_results(self.consultation),
+            comments=page.object_list,
+            page_obj=page,
             **kwargs,
         )
 
@@ -541,7 +549,8 @@ class ManageResultsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         include = self.request.GET.get("duplicates") == "include"
         return super().get_context_data(
-            results=selectors.results(self.consultation, include_duplicates=include), **kwargs
+            results=selectors.cached_results(self.consultation, include_duplicates=include, for_board=True),
+            **kwargs,
         )
 
 

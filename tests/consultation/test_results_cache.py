@@ -1,0 +1,180 @@
+"""Results in the shared cache are never stale: every new, withdrawn or moderated response, and every ward
+population change, makes a new cache entry, bumped at once and again when the transaction commits."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from consultation import selectors, services
+from consultation.models import Comment, Response, WardPopulation
+from knowsley_sv.roles import Role
+from outcomes.models import Ward
+
+from ..factories import UserFactory
+from .helpers import answers, make_consultation
+
+pytestmark = pytest.mark.django_db
+
+COUNT = re.compile(r"([\d,]+) responses[.;,]")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def officer():
+    return UserFactory(username="cache-officer", roles=[Role.BOARD_MEMBER])
+
+
+def paper_response(consultation, officer, points=None, **fields) -> Response:
+    """A paper response keyed by an officer (accepted after close until the board responds)."""
+    return services.response_submit(
+        consultation=consultation,
+        answers=answers(points, **fields),
+        channel=Response.Channel.PAPER,
+        entered_by=officer,
+        submitted_at=consultation.opens_at + timedelta(hours=1),
+    )
+
+
+def closed_with(n: int, officer, slug="cache-closed"):
+    consultation = make_consultation(slug=slug, closed=True)
+    wards = list(Ward.objects.all())
+    for i in range(n):
+        paper_response(consultation, officer, ward_id=wards[i % len(wards)].pk)
+    return consultation
+
+
+def shown_count(client, consultation) -> int:
+    body = client.get(reverse("consultation:results", args=[consultation.slug])).content.decode()
+    return int(COUNT.search(body).group(1).replace(",", ""))
+
+
+def test_the_public_page_is_served_from_the_cache_until_a_response_changes_it(
+    client, officer, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    consultation = closed_with(12, officer)
+    assert shown_count(client, consultation) == 12
+    with django_assert_max_num_queries(2):  # the consultation and the comments count; results from the cache
+        assert shown_count(client, consultation) == 12
+    with django_capture_on_commit_callbacks(execute=True):
+        paper_response(consultation, officer)
+    assert shown_count(client, consultation) == 13
+
+
+def test_a_reader_between_the_write_and_its_commit_cannot_pin_stale_results(
+    officer, django_capture_on_commit_callbacks
+):
+    """The version is bumped inside the transaction and again on commit: results worked out from the data
+    as it was before the commit, and stored under the version current then, are never read afterwards."""
+    consultation = closed_with(12, officer)
+    before = selectors.cached_results(consultation)
+    assert before.n_responses == 12
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        paper_response(consultation, officer)
+        # Another app server reads now: it sees the bumped version but (in production) the old data,
+        # and stores those old figures under the bumped version.
+        stale_key = selectors._results_key(consultation, "results", selectors._versions(consultation))
+        cache.set(stale_key, before, selectors.RESULTS_CACHE_SECONDS)
+        assert selectors.cached_results(consultation).n_responses == 12  # the pinned stale entry
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit
+    assert selectors.cached_results(consultation).n_responses == 13
+
+
+def test_a_rolled_back_response_leaves_the_results_right(officer):
+    consultation = closed_with(12, officer)
+    assert selectors.cached_results(consultation).n_responses == 12
+    with pytest.raises(RuntimeError), services.transaction.atomic():
+        paper_response(consultation, officer)
+        raise RuntimeError("the request failed")
+    assert Response.objects.filter(consultation=consultation).count() == 12
+    assert selectors.cached_results(consultation).n_responses == 12
+
+
+def test_withdrawing_a_response_updates_the_boards_live_results(
+    client, officer, django_capture_on_commit_callbacks
+):
+    consultation = make_consultation(slug="cache-open")
+    kept = [services.response_submit(consultation=consultation, answers=answers()) for _ in range(11)]
+    client.force_login(officer)
+    live = reverse("consultation:manage_results", args=[consultation.slug])
+    assert "11 responses" in client.get(live).content.decode()
+    assert "11 responses" in client.get(live).content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_withdraw(response=kept[0])
+    assert "10 responses" in client.get(live).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.response_submit(consultation=consultation, answers=answers({1: 100}))
+    assert "11 responses" in client.get(live).content.decode()
+
+
+def test_publishing_or_hiding_a_comment_updates_the_public_page(
+    client, officer, django_capture_on_commit_callbacks
+):
+    consultation = closed_with(11, officer)
+    response = paper_response(
+        consultation, officer, comments={1: "More buses to Kirkby"}, consent_to_quote=True
+    )
+    comment = Comment.objects.get(response=response)
+    url = reverse("consultation:results", args=[consultation.slug])
+    assert "More buses to Kirkby" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_publish(comment=comment, published_text="More buses to Kirkby", by=officer)
+    assert "More buses to Kirkby" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_hide(comment=comment, reason="Off topic", by=officer)
+    assert "More buses to Kirkby" not in client.get(url).content.decode()
+
+
+def test_a_ward_population_change_reweights_every_cached_result(officer, django_capture_on_commit_callbacks):
+    consultation = closed_with(20, officer)
+    figures = list(WardPopulation.objects.select_related("ward"))
+    for figure in figures:
+        services.ward_population_update(
+            figure=figure, by=officer, population=10_000, year=2023, source="ONS", illustrative=False
+        )
+    first = selectors.cached_results(consultation)
+    assert first.weights and first.weighting_note == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ward_population_update(
+            figure=figures[0], by=officer, population=90_000, year=2023, source="ONS", illustrative=False
+        )
+    second = selectors.cached_results(consultation)
+    assert second.weights != first.weights
+    assert second == selectors.results(consultation)
+
+
+def test_cached_figures_are_the_figures(officer):
+    consultation = closed_with(15, officer)
+    assert selectors.cached_results(consultation) == selectors.results(consultation)
+    assert selectors.cached_results(consultation) == selectors.results(consultation)  # from the cache
+    assert selectors.cached_results(consultation, include_duplicates=True) == selectors.results(
+        consultation, include_duplicates=True
+    )
+
+
+def test_a_consultation_made_again_with_the_same_id_never_reads_the_old_entry(officer):
+    """A test database rolled back (or a restored backup) can give a new consultation an old id."""
+    consultation = closed_with(12, officer)
+    assert selectors.cached_results(consultation).n_responses == 12
+    consultation.created_at = timezone.now() + timedelta(seconds=1)  # as if made again
+    Response.objects.filter(consultation=consultation).delete()  # behind the services' back
+    assert selectors.cached_results(consultation).n_responses == 0
+
+
+def test_the_dashboard_reads_the_entry_but_never_stores_one(officer):
+    consultation = closed_with(12, officer)
+    assert selectors.cached_results(consultation, store=False).n_responses == 12
+    key = selectors._results_key(consultation, "results", selectors._versions(consultation))
+    assert cache.get(key) is None
+    selectors.cached_results(consultation)
+    assert cache.get(key) is not None
