@@ -1,0 +1,17 @@
+"""The benchmarked pages: name -> (bench user to sign in as, or None for anonymous; path).
+
+Shared by run.py (wrk) and django_tasks.py (query counts), so both measure the same list."""
+
+
+def pages(targets: dict) -> dict[str, tuple[str | None, str]]:
+    return {
+        "trivial /accessibility/": (None, "/accessibility/"),
+        "model /model/": (None, "/model/"),
+        "consultation results": (None, f"/consultations/{targets['results_slug']}/results/"),
+        "board dashboard": (targets["board_user"], "/dashboard/"),
+        "tender list": (targets["commissioner_user"], "/tenders/"),
+        "evaluation report": (
+            targets["commissioner_user"],
+            f"/tenders/{targets['tender_reference']}/report/",
+        ),
+    }
