@@ -1,4 +1,7 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from knowsley_sv.roles import Role
 from outcomes.models import SocialValueModel
@@ -46,3 +49,25 @@ def role_client(client, db):
         return _client_for(client, role, f"user-{role.value.replace(' ', '-').lower()}" if role else "")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def baseline_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations loaded (model v1, wards, roles), captured before any live-server test flushes it.
+
+    Transactional tests empty the database afterwards. Django's serialized_rollback would restore it, but the
+    copy it keeps sits on a database connection that Playwright's greenlets do not always see, so the tests
+    that need it restore it themselves (`restore_baseline`).
+    """
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+def restore_baseline(baseline_data: str) -> None:
+    """Put back what the migrations loaded, if a transactional test's flush emptied the database."""
+    if not Group.objects.exists():
+        # The flush re-created content types and permissions under new ids: put back the originals.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        connection.creation.deserialize_db_from_string(baseline_data)

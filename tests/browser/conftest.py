@@ -6,11 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 
 from knowsley_sv.roles import Role
+from tests.conftest import restore_baseline
 from tests.factories import PASSWORD, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
@@ -19,26 +17,9 @@ AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.fixture(scope="session")
-def baseline_data(django_db_setup, django_db_blocker) -> str:
-    """What the migrations loaded (model v1, wards, roles), captured before any browser test flushes it.
-
-    Transactional tests empty the database afterwards. Django's serialized_rollback would restore it, but the
-    copy it keeps sits on a database connection that Playwright's greenlets do not always see, so the
-    browser tests restore it themselves.
-    """
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture(autouse=True)
 def _baseline(baseline_data, transactional_db):
-    if not Group.objects.exists():
-        # The flush re-created content types and permissions under new ids: put back the originals.
-        Permission.objects.all().delete()
-        ContentType.objects.all().delete()
-        ContentType.objects.clear_cache()
-        connection.creation.deserialize_db_from_string(baseline_data)
+    restore_baseline(baseline_data)
 
 
 @pytest.fixture(scope="session")

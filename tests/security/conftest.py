@@ -34,6 +34,16 @@ class HtmlAsPdf:
 
 
 @pytest.fixture(scope="package", autouse=True)
+def _baseline(baseline_data, django_db_blocker):
+    """The probes' worlds build on what the migrations loaded; live-server tests that ran before them
+    emptied the database (pytest-django runs tests without the `db` fixture, like these, last)."""
+    from tests.conftest import restore_baseline
+
+    with django_db_blocker.unblock():
+        restore_baseline(baseline_data)
+
+
+@pytest.fixture(scope="package", autouse=True)
 def _lighter_requests():
     """For this folder only (package scope: the module worlds, built before any function fixture, get it
     too): PDFs are printed from HTML by the stand-in, and the test client does not copy every template
