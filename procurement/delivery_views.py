@@ -14,11 +14,10 @@ Who sees what:
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -57,7 +56,6 @@ STATUS_CLASS = {
     delivery.RED: "govuk-tag--red",
     delivery.NOT_STARTED: "govuk-tag--grey",
 }
-WORST_FIRST = [delivery.RED, delivery.AMBER, delivery.GREEN, delivery.NOT_STARTED]
 FILTERS = {delivery.RED: "Red", delivery.AMBER: "Amber", delivery.GREEN: "Green"}
 LINE_STATUS_CLASS = {
     DeliveryLine.Status.PENDING: "govuk-tag--blue",
@@ -117,38 +115,8 @@ class ContractRow:
 
 
 def contract_rows(contracts: list[Contract], today: date) -> list[ContractRow]:
-    """Per contract, the worst RAG of its KPIs and the lines waiting for checks: 2 queries for any number of
-    contracts (the KPIs, and verified sums and waiting counts grouped per KPI in the database). The same
-    figures as selectors.contract_performance, which works one contract at a time."""
-    if not contracts:
-        return []
-    ids = [c.pk for c in contracts]
-    kpis = ContractKPI.objects.filter(contract_id__in=ids).values_list("pk", "contract_id", "committed")
-    sums = {
-        row["kpi_id"]: row
-        for row in DeliveryLine.objects.filter(kpi__contract_id__in=ids)
-        .values("kpi_id")
-        .annotate(
-            delivered=Sum("quantity", filter=Q(status=DeliveryLine.Status.VERIFIED)),
-            waiting=Count("pk", filter=Q(status=DeliveryLine.Status.PENDING)),
-        )
-    }
-    by_id = {c.pk: c for c in contracts}
-    statuses: dict[int, list[str]] = {pk: [] for pk in ids}
-    waiting = dict.fromkeys(ids, 0)
-    for kpi_id, contract_id, committed in kpis:
-        contract, row = by_id[contract_id], sums.get(kpi_id, {})
-        expected = delivery.expected_to_date(committed, contract.start_date, contract.end_date, today)
-        statuses[contract_id].append(delivery.rag(row.get("delivered") or Decimal(0), expected))
-        waiting[contract_id] += row.get("waiting") or 0
-    return [
-        ContractRow(
-            contract=c,
-            status=min(statuses[c.pk], key=WORST_FIRST.index) if statuses[c.pk] else None,
-            waiting=waiting[c.pk],
-        )
-        for c in contracts
-    ]
+    statuses = selectors.contract_statuses(contracts, today)
+    return [ContractRow(contract=c, status=statuses[c.pk][0], waiting=statuses[c.pk][1]) for c in contracts]
 
 
 # --- Access ---------------------------------------------------------------------------------------------
