@@ -1,15 +1,16 @@
 """Reads for consultation pages. Results aggregate in the database: a fixed number of queries, whatever the
 number of responses; the arithmetic on those aggregates is in consultation.aggregation."""
 
-import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import transaction
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
+from knowsley_sv import versioned_cache
 from outcomes.models import Outcome, Ward
 
 from . import aggregation
@@ -178,6 +179,8 @@ def _weight(result: Results, *, ward_counts: dict, sums: dict, wards: dict) -> N
 # could leave: it is not what keeps results fresh.
 RESULTS_CACHE_SECONDS = 60 * 60
 WEIGHTS_VERSION_KEY = "consultation:results:weights-version"
+# Bumped with every consultation's own version: figures across consultations (the board's dashboard) name it.
+RESPONSES_VERSION_KEY = "consultation:responses-version"
 
 
 def _version_key(consultation_id: int) -> str:
@@ -185,17 +188,7 @@ def _version_key(consultation_id: int) -> str:
 
 
 def _versions(consultation: Consultation) -> tuple[str, str]:
-    keys = [_version_key(consultation.pk), WEIGHTS_VERSION_KEY]
-    found = cache.get_many(keys)
-    versions = []
-    for key in keys:
-        version = found.get(key)
-        if version is None:
-            # Never a counter that restarts at 1: a version lost from the cache must not name an old entry.
-            cache.add(key, uuid.uuid4().hex, None)
-            version = cache.get(key) or uuid.uuid4().hex
-        versions.append(version)
-    return versions[0], versions[1]
+    return versioned_cache.current([_version_key(consultation.pk), WEIGHTS_VERSION_KEY])
 
 
 def _results_key(consultation: Consultation, name: str, versions: tuple[str, str]) -> str:
@@ -205,20 +198,18 @@ def _results_key(consultation: Consultation, name: str, versions: tuple[str, str
     return f"consultation:{consultation.pk}:{made}:{name}:{versions[0]}:{versions[1]}"
 
 
-def _cached(consultation: Consultation, name: str, compute, *, store: bool = True):
+def _cached(consultation: Consultation, name: str, compute, versions: tuple[str, str] | None = None):
     """compute(), from the shared cache when nothing has changed since it was worked out.
 
     The versions are read before the database, so an entry can only be stored under versions that were
     current when its data was read: a response committed meanwhile has already bumped the version (on
-    commit), or bumps it after, and either way nobody reads that entry again. With `store=False` a miss is
-    worked out but not kept (a reader that only benefits from entries others made).
+    commit), or bumps it after, and either way nobody reads that entry again.
     """
-    key = _results_key(consultation, name, _versions(consultation))
+    key = _results_key(consultation, name, versions or _versions(consultation))
     found = cache.get(key)
     if found is None:
         found = compute()
-        if store:
-            cache.set(key, found, RESULTS_CACHE_SECONDS)
+        cache.set(key, found, RESULTS_CACHE_SECONDS)
     return found
 
 
@@ -227,39 +218,57 @@ def cached_results(
     *,
     include_duplicates: bool = False,
     for_board: bool = False,
-    store: bool = True,
 ) -> Results:
     """`results(consultation)`, through the shared cache (same figures, no queries when nothing changed).
 
     The board's live results page keeps entries of its own (`for_board`), apart from the public page's and
-    the dashboard's: the same figures, but each page's first view after a change works them out itself.
+    the board's dashboard (which shares the public page's): the same figures, but each page's first view
+    after a change works them out itself.
     """
     name = ("board-" if for_board else "") + ("with-duplicates" if include_duplicates else "results")
-    return _cached(
-        consultation, name, lambda: results(consultation, include_duplicates=include_duplicates), store=store
+    return _cached(consultation, name, lambda: results(consultation, include_duplicates=include_duplicates))
+
+
+def page_number(raw: str | None, count: int, per_page: int) -> int:
+    """The page asked for, as Paginator.get_page reads it: 1 when it is not a number, else within 1..last."""
+    last = max(1, -(-count // per_page))
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
+
+
+def cached_public_page(
+    consultation: Consultation, raw_page: str | None, render: Callable[[Page], str], *, per_page: int
+) -> str:
+    """The public results page's body (results and a page of published comments) as `render` makes it
+    from a page of `published_comments`, kept in the shared cache under the consultation's versions (a
+    published or hidden comment bumps them too). Anything else the page shows is not in the entry. Only
+    real page numbers make entries: the count of published comments is an entry too."""
+    versions = _versions(consultation)
+    count = _cached(
+        consultation, "published-count", lambda: published_comments(consultation).count(), versions
     )
+    number = page_number(raw_page, count, per_page)
 
+    def page() -> Page:
+        paginator = Paginator(published_comments(consultation), per_page)
+        paginator.count = count  # counted already (a cached_property, so this saves the query)
+        return paginator.page(number)
 
-def _bump(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, None)
+    return _cached(consultation, f"public-page-{number}", lambda: render(page()), versions)
 
 
 def results_changed(consultation_id: int) -> None:
-    """Call inside the transaction that adds, withdraws or moderates a response of this consultation.
-
-    The version is bumped at once (so this process, and a test that never commits, read fresh results) and
-    again when the transaction commits: a reader that worked results out from the data as it was before the
-    commit, between the two bumps, stored them under a version nobody uses any more.
-    """
-    key = _version_key(consultation_id)
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+    """Call inside the transaction that adds, withdraws or moderates a response of this consultation."""
+    versioned_cache.bump(_version_key(consultation_id))
+    versioned_cache.bump(RESPONSES_VERSION_KEY)
 
 
 def weights_changed() -> None:
     """Call inside the transaction that changes a ward population (it changes every weighted result)."""
-    _bump(WEIGHTS_VERSION_KEY)
-    transaction.on_commit(lambda: _bump(WEIGHTS_VERSION_KEY))
+    versioned_cache.bump(WEIGHTS_VERSION_KEY)
 
 
 def comments_for_moderation(consultation: Consultation, *, status: str = "") -> QuerySet[Comment]:

@@ -5,12 +5,13 @@ from datetime import datetime, time
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
@@ -368,17 +369,23 @@ class PublicResultsView(ConsultationMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        # Results from the shared cache (every new, withdrawn or moderated response makes a new entry);
-        # published comments a page at a time: a large consultation has thousands.
-        page = Paginator(selectors.published_comments(self.consultation), COMMENTS_PER_PAGE).get_page(
-            self.request.GET.get("page")
+        # Results and a page of published comments, rendered once and kept in the shared cache until a new,
+        # withdrawn or moderated response changes them: a large consultation has 100,000 responses and
+        # thousands of comments.
+        def render(page) -> str:
+            return render_to_string(
+                "consultation/_results_public_body.html",
+                {
+                    "results": selectors.cached_results(self.consultation),
+                    "comments": page.object_list,
+                    "page_obj": page,
+                },
+            )
+
+        body = selectors.cached_public_page(
+            self.consultation, self.request.GET.get("page"), render, per_page=COMMENTS_PER_PAGE
         )
-        return super().get_context_data(
-            results=selectors.cached_results(self.consultation),
-            comments=page.object_list,
-            page_obj=page,
-            **kwargs,
-        )
+        return super().get_context_data(body=mark_safe(body), **kwargs)  # noqa: S308 (our own rendering)
 
 
 # --- Officers ------------------------------------------------------------------------------------------

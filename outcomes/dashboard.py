@@ -15,6 +15,8 @@ Definitions the page text repeats:
 Money is summed exactly and rounded to the penny once, at the end of each figure.
 """
 
+import hashlib
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -24,12 +26,14 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from consultation.models import Consultation
-from consultation.selectors import cached_results
+from consultation.selectors import RESPONSES_VERSION_KEY, cached_results
+from knowsley_sv import versioned_cache
 from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
@@ -517,9 +521,7 @@ def priorities(filters: Filters, *, titles: Mapping[int, str], now: datetime | N
     consultation = Consultation.objects.closed(now).order_by("-closes_at", "-pk").first()
     if consultation is None:
         return Priorities(None, 0, False, 0, Decimal(0))
-    # The public results page's entry in the shared cache when there is one (the same figures). The dashboard
-    # does not store one itself, so its query count is the same from one request to the next.
-    outcome = cached_results(consultation, store=False)
+    outcome = cached_results(consultation)  # the public results page's entry in the shared cache
     split = outcome.proposed_split
     tenders = (
         Tender.objects.filter(published_at__gte=consultation.closes_at, social_value_weight__gt=0)
@@ -1072,15 +1074,38 @@ def review_table(figures: Review) -> Table:
 
 # --- The dashboard's tables, built once a request -----------------------------------------------------------
 class Figures:
-    """One request's figures: shares the outcome titles and contract statuses between the tables."""
+    """One request's figures: shares the outcome titles and contract statuses between the tables, and keeps
+    each table in the shared cache (see `cached`)."""
 
-    def __init__(self, filters: Filters, *, today: date | None = None, now: datetime | None = None):
+    def __init__(
+        self,
+        filters: Filters,
+        *,
+        today: date | None = None,
+        now: datetime | None = None,
+        titles: dict[int, str] | None = None,
+    ):
         self.filters = filters
         self.today, self.now = today or timezone.localdate(), now or timezone.now()
+        if titles is not None:
+            self.titles = titles
 
     def tables(self, keys: Sequence[str] | None = None) -> dict[str, "Table"]:
-        """The tables named (all by default); a fixed number of queries whatever the data."""
-        return {key: BUILDERS[key](self) for key in (keys or TABLE_KEYS)}
+        """The tables named (all by default): from the shared cache, or worked out in a fixed number of
+        queries whatever the data."""
+        keys = keys or TABLE_KEYS
+        # The day as well as the filters: contracts' RAG and the review's status change with it.
+        names = {key: f"table:{key}:{self.filters.query()}:{self.today.isoformat()}" for key in keys}
+        found = cached(
+            {names[key]: (TABLE_TOPICS[key], lambda key=key: self._build(key)) for key in keys}, now=self.now
+        )
+        return {key: found[names[key]] for key in keys}
+
+    def _build(self, key: str) -> "Entry":
+        table = BUILDERS[key](self)
+        # The residents' side of the priorities table is the latest consultation closed: it changes, with no
+        # write, when the next one closes.
+        return Entry(table, until=next_closing(self.now) if key == "priorities" else None)
 
     @cached_property
     def titles(self) -> dict[int, str]:
@@ -1102,6 +1127,108 @@ BUILDERS: dict[str, Callable[[Figures], Table]] = {
     "review": lambda f: review_table(review(today=f.today)),
 }
 TABLE_KEYS = tuple(BUILDERS)
+
+
+# --- The shared cache ---------------------------------------------------------------------------------------
+# Every table, the filters' choices and the rendered page are kept in the shared cache (Redis in production,
+# so every app server reads the same entries) under a key naming what the figure is (the table, the filters
+# and the day) and the versions of the data it reads (knowsley_sv.versioned_cache):
+# - PROCUREMENT_VERSION: bumped whenever any model of the outcomes or procurement apps is saved;
+# - CONSULTATIONS_VERSION: bumped whenever any consultation model is saved, and by every response added,
+#   withdrawn or moderated (consultation.selectors.results_changed).
+# A table names only the versions it reads, so a surge of responses leaves the contract tables cached. Writes
+# that bypass save() (bulk loads, deletions through the admin or a shell) call `data_changed()`; entries
+# expire after DASHBOARD_CACHE_SECONDS only to bound anything that forgets to.
+DASHBOARD_CACHE_SECONDS = 10 * 60
+PROCUREMENT_VERSION = "dashboard:procurement-version"
+CONSULTATIONS_VERSION = RESPONSES_VERSION_KEY
+VERSION_OF_APP = {
+    "outcomes": PROCUREMENT_VERSION,
+    "procurement": PROCUREMENT_VERSION,
+    "consultation": CONSULTATIONS_VERSION,
+}
+BOTH = (PROCUREMENT_VERSION, CONSULTATIONS_VERSION)
+TABLE_TOPICS: dict[str, tuple[str, ...]] = {
+    "social_value": (PROCUREMENT_VERSION,),
+    "weighting": (PROCUREMENT_VERSION,),
+    "local_spend": (PROCUREMENT_VERSION,),
+    "rag": (PROCUREMENT_VERSION,),
+    "rag_contracts": (PROCUREMENT_VERSION,),
+    "participation": (CONSULTATIONS_VERSION,),
+    "priorities": BOTH,  # residents' split and the tenders published since
+    "review": (PROCUREMENT_VERSION,),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: object
+    until: datetime | None = None  # worked out again from this moment, whatever the versions say
+
+
+def cached(entries: Mapping[str, tuple[Sequence[str], Callable[[], Entry]]], *, now: datetime) -> dict:
+    """name -> value for each entry (name -> (versions it reads, compute)): two round trips to the cache when
+    every entry is there, and compute() for each one that is not (then one more to store them)."""
+    topics = sorted({topic for versions, _ in entries.values() for topic in versions})
+    current = dict(zip(topics, versioned_cache.current(topics), strict=True))
+    keys = {
+        name: ":".join(["dashboard", name, *(current[topic] for topic in versions)])
+        for name, (versions, _) in entries.items()
+    }
+    found = cache.get_many(list(keys.values()))
+    values, fresh = {}, {}
+    for name, (_, compute) in entries.items():
+        entry = found.get(keys[name])
+        if entry is None or (entry.until is not None and now >= entry.until):
+            entry = fresh[keys[name]] = compute()
+        values[name] = entry.value
+    if fresh:
+        cache.set_many(fresh, DASHBOARD_CACHE_SECONDS)
+    return values
+
+
+def choices(*, now: datetime) -> tuple[list[int], dict[int, str]]:
+    """The financial years with data and the outcome titles, for the filters (from the shared cache)."""
+    found = cached(
+        {
+            "years": (BOTH, lambda: Entry(year_choices())),
+            "titles": ((PROCUREMENT_VERSION,), lambda: Entry(outcome_titles())),
+        },
+        now=now,
+    )
+    return found["years"], found["titles"]
+
+
+FILTER_NAMES = ("year", "outcome", "sector")
+
+
+def cached_page(params: Mapping[str, str], *, now: datetime, render: Callable[[], str]) -> str:
+    """The dashboard's body for these filters as asked for (render() makes it), from the shared cache: it
+    shows every table, so it reads both versions, and the priorities table's `until`. Keyed on a digest of
+    the filters as typed, so an unknown value cannot make a long key."""
+    asked = json.dumps([params.get(name, "") for name in FILTER_NAMES])
+    name = f"page:{timezone.localdate(now).isoformat()}:{hashlib.sha256(asked.encode()).hexdigest()}"
+    return cached({name: (BOTH, lambda: Entry(render(), until=next_closing(now)))}, now=now)[name]
+
+
+def next_closing(now: datetime) -> datetime | None:
+    """When the next consultation closes (one query)."""
+    return Consultation.objects.filter(closes_at__gt=now).aggregate(next=Min("closes_at"))["next"]
+
+
+def data_saved(sender, **kwargs) -> None:
+    """post_save for every model (connected in OutcomesConfig.ready): bumps the version its app's data is
+    cached under. Deletions are not connected: a receiver would stop Django deleting in bulk; the services
+    that delete what the dashboard reads bump it themselves (a withdrawn response through results_changed)."""
+    version = VERSION_OF_APP.get(sender._meta.app_label)
+    if version is not None:
+        versioned_cache.bump(version)
+
+
+def data_changed() -> None:
+    """Call after writing the dashboard's data without save() (bulk inserts, a deletion)."""
+    for version in BOTH:
+        versioned_cache.bump(version)
 
 
 def recognition_table(rows: list[OrganisationValue]) -> Table:

@@ -2,7 +2,9 @@
 pages. Every figure comes from outcomes.dashboard; these views parse the filters and pick the template."""
 
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,37 +22,46 @@ FORMATS = ("csv", "xlsx")
 class DashboardFiltersMixin(RoleRequiredMixin):
     roles = DASHBOARD_ROLES
 
-    def filters(self) -> tuple[list[int], dashboard.Filters, list[str]]:
-        years = dashboard.year_choices()
+    def figures(self) -> tuple[list[int], dashboard.Figures, list[str]]:
+        now = timezone.now()
+        years, titles = dashboard.choices(now=now)
         filters, problems = dashboard.parse_filters(self.request.GET, years=years)
-        return years, filters, problems
+        figures = dashboard.Figures(filters, today=timezone.localdate(now), now=now, titles=titles)
+        return years, figures, problems
 
 
 class DashboardView(DashboardFiltersMixin, TemplateView):
     template_name = "outcomes/dashboard/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        years, filters, problems = self.filters()
-        figures = dashboard.Figures(filters, today=timezone.localdate(), now=timezone.now())
-        tables = figures.tables()
-        titles = figures.titles
-        return super().get_context_data(
-            filters=filters,
-            problems=problems,
-            query=filters.query(),
-            selected={
-                "year": str(filters.year or dashboard.ALL),
-                "outcome": str(filters.outcome or dashboard.ALL),
-                "sector": filters.sector or dashboard.ALL,
+        # The body (every figure, the filters and any message about them) is rendered once and kept in the
+        # shared cache until the data it shows changes; it depends on the filters asked for, not on who asks.
+        params = {name: self.request.GET.get(name, "") for name in dashboard.FILTER_NAMES}
+        body = dashboard.cached_page(params, now=timezone.now(), render=self.render_body)
+        return super().get_context_data(body=mark_safe(body), **kwargs)  # noqa: S308 (our own rendering)
+
+    def render_body(self) -> str:
+        years, figures, problems = self.figures()
+        filters, titles = figures.filters, figures.titles
+        return render_to_string(
+            "outcomes/dashboard/_dashboard_body.html",
+            {
+                "filters": filters,
+                "problems": problems,
+                "query": filters.query(),
+                "selected": {
+                    "year": str(filters.year or dashboard.ALL),
+                    "outcome": str(filters.outcome or dashboard.ALL),
+                    "sector": filters.sector or dashboard.ALL,
+                },
+                "year_choices": [(str(y), dashboard.financial_year_label(y)) for y in years],
+                "outcome_choices": [
+                    (str(n), f"Outcome {n}" + (f": {t}" if (t := titles.get(n)) else ""))
+                    for n in dashboard.OUTCOME_NUMBERS
+                ],
+                "sector_choices": Organisation.Sector.choices,
+                "tables": figures.tables(),
             },
-            year_choices=[(str(y), dashboard.financial_year_label(y)) for y in years],
-            outcome_choices=[
-                (str(n), f"Outcome {n}" + (f": {t}" if (t := titles.get(n)) else ""))
-                for n in dashboard.OUTCOME_NUMBERS
-            ],
-            sector_choices=Organisation.Sector.choices,
-            tables=tables,
-            **kwargs,
         )
 
 
@@ -58,8 +69,8 @@ class DashboardExportView(DashboardFiltersMixin, View):
     def get(self, request, table: str, fmt: str):
         if table not in dashboard.TABLE_KEYS or fmt not in FORMATS:
             raise Http404("No such download")
-        _years, filters, _problems = self.filters()  # unknown filters fall back to "all", as on the page
-        figures = dashboard.Figures(filters, today=timezone.localdate(), now=timezone.now())
+        _years, figures, _problems = self.figures()  # unknown filters fall back to "all", as on the page
+        filters = figures.filters
         result = figures.tables([table])[table]
         filename = "-".join(p for p in ["dashboard", table.replace("_", "-"), filters.slug()] if p)
         write = exports.as_csv if fmt == "csv" else exports.as_xlsx

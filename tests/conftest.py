@@ -1,12 +1,20 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 
 from knowsley_sv.roles import Role
 from outcomes.models import SocialValueModel
 
 from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (local memory in tests): no figures, versions or rate-limit
+    counts carried over from a test whose database was rolled back."""
+    cache.clear()
 
 
 @pytest.fixture

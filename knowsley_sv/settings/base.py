@@ -156,6 +156,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
+# Sessions are kept in the database (the record every app server shares) and read through the shared cache,
+# so a step of the resident journey reads no session row; a cache that loses them falls back to the table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.

@@ -1169,3 +1169,47 @@ def test_query_counts_do_not_grow_with_responses(client, board_user, django_asse
         + "; wall time: "
         + ", ".join(f"{page}={seconds * 1000:.0f}ms" for page, seconds in timings.items())
     )
+
+
+# One resident's whole journey, step by step: each bound is what the step measured (PostgreSQL), and none
+# grows with the number of responses already stored. The final POST stores the response in one transaction.
+JOURNEY_BOUNDS = {
+    "GET points": 2,  # the consultation and its outcomes (no session yet)
+    "POST points": 6,  # + a new session: is the key free, then SAVEPOINT, INSERT, RELEASE
+    "GET comments": 2,  # the session comes from the shared cache (cached_db), not the database
+    "POST comments": 5,  # + SAVEPOINT, UPDATE the session, RELEASE
+    "GET about-you": 2,  # the consultation and the wards (outcomes are not shown)
+    "POST about-you": 5,
+    "GET check": 3,  # + the ward chosen and the outcomes
+    # the consultation, its outcomes and the ward; then SAVEPOINT, INSERT the response, its allocations and
+    # comments (one INSERT each), RELEASE; then the session with the receipt code (SAVEPOINT, UPDATE, RELEASE)
+    "POST check": 11,
+    "GET done": 1,  # the consultation; the receipt code is in the session, from the cache
+}
+
+
+@pytest.mark.parametrize("n", [0, 500])
+def test_each_step_of_the_journey_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, n):
+    consultation = open_consultation()
+    bulk_responses(consultation, n)
+    ward = Ward.objects.order_by("name").first()
+    comments = {f"comment_{k}": f"Comment {k}" for k in range(1, 7)}
+    steps = [
+        ("GET points", "points", None),
+        ("POST points", "points", points_data(SPLIT)),
+        ("GET comments", "comments", None),
+        ("POST comments", "comments", {**comments, "missing": "Buses"}),
+        ("GET about-you", "about_you", None),
+        ("POST about-you", "about_you", about_data(ward.pk, "yes", connections=["lives"])),
+        ("GET check", "check", None),
+        ("POST check", "check", {"email": "", "website": ""}),
+        ("GET done", "confirmation", None),
+    ]
+    for name, view, data in steps:
+        with django_assert_max_num_queries(JOURNEY_BOUNDS[name]):
+            page = client.post(url(view, consultation), data) if data else client.get(url(view, consultation))
+        assert page.status_code in (200, 302), (name, error_summary(page))
+    stored = Response.objects.get(consultation=consultation, receipt_code=receipt_on(page))
+    assert Response.objects.filter(consultation=consultation).count() == n + 1
+    assert stored.allocations.count() == 6
+    assert stored.comments.count() == 7  # six outcomes' comments and "what is missing"

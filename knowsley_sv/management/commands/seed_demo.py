@@ -19,7 +19,7 @@ from consultation.aggregation import largest_remainder
 from consultation.models import Comment, Consultation, Response, WardPopulation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
-from outcomes import services
+from outcomes import dashboard, services
 from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
 from procurement import services as procurement_services
 from procurement.models import Award, SupplierMember, Tender
@@ -125,6 +125,7 @@ class Command(BaseCommand):
             self._consultations(users)
             self._tenders(users)
             self._evaluations(users)
+        dashboard.data_changed()  # some rows went in with bulk_create: the board's cached figures are stale
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:

@@ -54,6 +54,7 @@ from consultation.services import CONTACT_KEEP_DAYS
 from knowsley_sv.management.commands.seed_demo import ILLUSTRATIVE_PROXIES
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
+from outcomes import dashboard
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
 from procurement import delivery, rules, scoring, selectors, services
 from procurement.models import (
@@ -529,6 +530,7 @@ class Command(BaseCommand):
                 self.timings[step.__name__.strip("_")] = clock.monotonic() - began
             began = clock.monotonic()
         self.timings["commit"] = clock.monotonic() - began  # foreign keys are checked at commit
+        dashboard.data_changed()  # bulk inserts send no post_save: the board's cached figures are stale
         if connection.vendor == "postgresql":
             began = clock.monotonic()
             with connection.cursor() as cursor:
