@@ -262,8 +262,7 @@ def cached_public_page(
 
 def results_changed(consultation_id: int) -> None:
     """Call inside the transaction that adds, withdraws or moderates a response of this consultation."""
-    versioned_cache.bump(_version_key(consultation_id))
-    versioned_cache.bump(RESPONSES_VERSION_KEY)
+    versioned_cache.bump(_version_key(consultation_id), RESPONSES_VERSION_KEY)
 
 
 def weights_changed() -> None:

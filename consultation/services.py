@@ -170,9 +170,11 @@ def response_submit(
                 existing = Response.objects.filter(receipt_code=receipt).first()
                 if existing is not None:
                     return existing
-    if seen_key and cache.get(seen_key) and cache.get(_withdrawn_key(cache.get(seen_key))):
+    seen = cache.get(seen_key) if seen_key else None
+    if seen and cache.get(_withdrawn_key(seen)):
         cache.delete(seen_key)  # the same answers were sent and withdrawn: not a duplicate
-    suspected = bool(seen_key and cache.get(seen_key))
+        seen = None
+    suspected = bool(seen)
     try:
         response = _store(
             consultation=consultation,

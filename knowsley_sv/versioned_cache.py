@@ -29,11 +29,11 @@ def current(keys: Sequence[str]) -> tuple[str, ...]:
     return tuple(versions)
 
 
-def _set(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, None)
+def _set(keys: Sequence[str]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)  # one round trip
 
 
-def bump(key: str) -> None:
-    """Call inside the transaction that changes what the version stands for (or outside any)."""
-    _set(key)
-    transaction.on_commit(lambda: _set(key))
+def bump(*keys: str) -> None:
+    """Call inside the transaction that changes what the versions stand for (or outside any)."""
+    _set(keys)
+    transaction.on_commit(lambda: _set(keys))

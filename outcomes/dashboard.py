@@ -1227,8 +1227,7 @@ def data_saved(sender, **kwargs) -> None:
 
 def data_changed() -> None:
     """Call after writing the dashboard's data without save() (bulk inserts, a deletion)."""
-    for version in BOTH:
-        versioned_cache.bump(version)
+    versioned_cache.bump(*BOTH)
 
 
 def recognition_table(rows: list[OrganisationValue]) -> Table:

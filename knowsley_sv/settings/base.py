@@ -130,7 +130,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "knowsley_sv.cache.RedisCache", "LOCATION": CACHE_URL}  # Django's, one client a pool
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

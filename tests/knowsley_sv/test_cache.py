@@ -1,0 +1,43 @@
+"""The production cache backend (knowsley_sv.cache.RedisCache) against the Redis this machine runs."""
+
+import socket
+import uuid
+
+import pytest
+
+from knowsley_sv.cache import RedisCache
+
+REDIS = ("127.0.0.1", 6379)
+
+
+def _redis_running() -> bool:
+    try:
+        socket.create_connection(REDIS, timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+pytestmark = pytest.mark.skipif(not _redis_running(), reason="needs Redis on 127.0.0.1:6379 (CI runs it)")
+
+
+@pytest.fixture
+def redis_cache():
+    cache = RedisCache(f"redis://{REDIS[0]}:{REDIS[1]}/15", {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    yield cache
+    cache.clear()
+
+
+def test_it_is_djangos_cache_with_one_client_a_pool(redis_cache):
+    assert redis_cache.set("a", {"n": 1}) is None
+    assert redis_cache.get("a") == {"n": 1}
+    assert redis_cache.add("a", 2) is False
+    assert redis_cache.add("b", 2) is True
+    redis_cache.set_many({"c": 3, "d": 4})
+    assert redis_cache.get_many(["a", "b", "c", "d", "missing"]) == {"a": {"n": 1}, "b": 2, "c": 3, "d": 4}
+    assert redis_cache.incr("b") == 3
+    redis_cache.delete("a")
+    assert redis_cache.get("a") is None
+    client = redis_cache._cache.get_client("a")
+    assert redis_cache._cache.get_client("b") is client
+    assert redis_cache._cache.get_client("b", write=True) is client  # one server: one pool, one client
