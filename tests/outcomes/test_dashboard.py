@@ -799,6 +799,37 @@ def test_every_dashboard_table_downloads(data, board_client):
     ]
 
 
+def test_the_page_lists_the_first_contracts_at_red_or_amber_and_the_download_all(
+    data, board_client, monkeypatch
+):
+    DeliveryLine.objects.filter(kpi=data.b2).update(status="queried", question="Evidence?")  # B goes red
+    dashboard.data_changed()
+    monkeypatch.setattr(dashboard, "RAG_CONTRACTS_SHOWN", 1)
+    page = board_client.get(reverse("outcomes:dashboard")).content.decode()
+    listed = page.split('id="table-rag_contracts"', 1)[1].split("</table>", 1)[0]
+    assert "DASH-002: Service DASH-002" in listed and "DASH-001" not in listed  # red first
+    assert "The first 1 of 2 are shown here. The download below has all 2." in page
+    assert f'href="{reverse("procurement:contract_list")}?status=amber"' in page
+    rag = board_client.get(
+        reverse("outcomes:dashboard_export", kwargs={"table": "rag_contracts", "fmt": "csv"})
+    )
+    assert [row[0] for row in csv.reader(io.StringIO(rag.content.decode()))] == [
+        "contract",
+        "DASH-002: Service DASH-002",
+        "DASH-001: Service DASH-001",
+    ]
+
+
+def test_a_table_shows_every_row_unless_told():
+    contracts = [
+        dashboard.ContractStatus(n, f"REF-{n}", "Title", "Supplier", delivery.RED) for n in range(30)
+    ]
+    table = dashboard.rag_contracts_table(contracts)
+    assert len(table.body) == dashboard.RAG_CONTRACTS_SHOWN == 25 and table.not_shown == 5
+    assert len(table.export_rows()) == 30
+    assert dashboard.rag_table(contracts).not_shown == 0 and len(dashboard.rag_table(contracts).body) == 4
+
+
 @pytest.mark.parametrize(
     ("table", "fmt"), [("nonsense", "csv"), ("social_value", "pdf"), ("social_value", "CSV")]
 )
