@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ConsultationConfig(AppConfig):
     name = "consultation"
+
+    def ready(self):
+        from outcomes.models import Outcome, SocialValueModel
+
+        from . import selectors
+        from .models import Consultation
+
+        # The public pages' cached consultation and outcomes (selectors.public_consultation) are stale after
+        # any change to them, from a service, the admin or a shell.
+        for model in (Consultation, SocialValueModel, Outcome):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    selectors.setup_changed, sender=model, dispatch_uid=f"consultation.setup.{model.__name__}"
+                )

@@ -44,6 +44,31 @@ def consultation_outcomes(consultation: Consultation) -> list[Outcome]:
     return list(consultation.model.outcomes.order_by("number"))
 
 
+# The public pages (a resident's every step, the results) read the consultation and its outcomes through the
+# shared cache: a surge of residents then sends no query for them. Every save or deletion of a consultation,
+# a model or an outcome bumps SETUP_VERSION_KEY (consultation.apps); the time limit bounds an update() that
+# bypasses save(). Officers' and the board's pages read the database.
+SETUP_VERSION_KEY = "consultation:setup-version"
+SETUP_CACHE_SECONDS = 10 * 60
+
+
+def public_consultation(slug: str) -> tuple[Consultation, list[Outcome]]:
+    """consultation_by_slug(slug) and its outcomes, from the shared cache (one round trip) when unchanged."""
+
+    def compute():
+        consultation = consultation_by_slug(slug)
+        return consultation, consultation_outcomes(consultation)
+
+    return versioned_cache.read_through(
+        f"consultation:public:{slug}", [SETUP_VERSION_KEY], compute, SETUP_CACHE_SECONDS
+    )
+
+
+def setup_changed(**kwargs) -> None:
+    """post_save and post_delete of Consultation, SocialValueModel and Outcome (consultation.apps)."""
+    versioned_cache.bump(SETUP_VERSION_KEY)
+
+
 @dataclass
 class OutcomeResult:
     number: int

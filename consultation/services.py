@@ -1,5 +1,6 @@
 """Writes for consultations: each in one transaction, validated, audited where an officer acts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -76,8 +77,10 @@ def check_accepting(consultation: Consultation, *, channel: str, now=None) -> No
         raise ValidationError(RESPONSE_PUBLISHED, code="responded")
 
 
-def _check_answers(consultation: Consultation, answers: Answers) -> dict[int, Outcome]:
-    outcomes = {o.number: o for o in consultation.model.outcomes.all()}
+def _check_answers(
+    consultation: Consultation, answers: Answers, outcomes: Sequence[Outcome] | None = None
+) -> dict[int, Outcome]:
+    outcomes = {o.number: o for o in (consultation.model.outcomes.all() if outcomes is None else outcomes)}
     problems = rules.allocation_problems({n: answers.points.get(n) for n in outcomes})
     if problems:
         raise ValidationError({f"points_{k}" if k else "__all__": v for k, v in problems.items()})
@@ -140,15 +143,17 @@ def response_submit(
     client: str = "",
     submitted_at=None,
     email: str = "",
+    outcomes: Sequence[Outcome] | None = None,
 ) -> Response:
-    """Store a response with its allocations and comments, once.
+    """Store a response with its allocations and comments, once. `outcomes` are the consultation's model's
+    outcomes when the caller has them already (read from the database when not).
 
     The same answers from the same client within ACCEPT_ONCE_SECONDS return the first response (a double
     click or a retry makes one response); within a day they are stored but flagged as a suspected duplicate.
     Client keys live only in the cache, never in the database.
     """
     check_accepting(consultation, channel=channel)
-    outcomes = _check_answers(consultation, answers)
+    outcomes = _check_answers(consultation, answers, outcomes)
     fingerprint = rules.answers_fingerprint(answers.as_dict())
     once_key = f"consultation:{consultation.pk}:once:{client}:{fingerprint}" if client else None
     seen_key = f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None

@@ -56,18 +56,28 @@ def _ratelimit_key(group, request) -> str:
 
 
 class ConsultationMixin:
-    """Fetches the consultation named in the address (404 if there is none)."""
+    """Fetches the consultation named in the address (404 if there is none). The public pages (`public`)
+    read it and its outcomes through the shared cache; officers' and the board's pages read the database."""
+
+    public = False
 
     @cached_property
-    def consultation(self) -> Consultation:
+    def _found(self) -> tuple[Consultation, list | None]:
+        slug = self.kwargs["slug"]
         try:
-            return selectors.consultation_by_slug(self.kwargs["slug"])
+            if self.public:
+                return selectors.public_consultation(slug)
+            return selectors.consultation_by_slug(slug), None
         except Consultation.DoesNotExist:
             raise Http404("No such consultation") from None
 
+    @property
+    def consultation(self) -> Consultation:
+        return self._found[0]
+
     @cached_property
     def outcomes(self):
-        return selectors.consultation_outcomes(self.consultation)
+        return self._found[1] if self.public else selectors.consultation_outcomes(self.consultation)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(consultation=self.consultation, **kwargs)
@@ -91,6 +101,7 @@ class ConsultationListView(ListView):
 
 
 class StartView(ConsultationMixin, TemplateView):
+    public = True
     template_name = "consultation/start.html"
 
 
@@ -112,6 +123,8 @@ class AnswersSession:
 
 class ResidentStepMixin(ConsultationMixin):
     """Every step refuses a consultation that is not open, with a clear page."""
+
+    public = True
 
     step_template = "consultation/step.html"
 
@@ -276,6 +289,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
                 answers=_answers_from(self.answers.get()),
                 client=client_of(self.request),
                 email=form.cleaned_data["email"],
+                outcomes=self.outcomes,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -286,6 +300,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
 
 
 class ConfirmationView(ConsultationMixin, TemplateView):
+    public = True
     template_name = "consultation/confirmation.html"
 
     def get(self, request, *args, **kwargs):
@@ -352,6 +367,7 @@ class YourResponseView(ConsultationMixin, FormView):
 
 
 class PublicResultsView(ConsultationMixin, TemplateView):
+    public = True
     template_name = "consultation/results_public.html"
 
     def get(self, request, *args, **kwargs):

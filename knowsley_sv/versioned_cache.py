@@ -10,7 +10,7 @@ stored them under a version nobody uses any more. A rolled-back write only costs
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -27,6 +27,22 @@ def current(keys: Sequence[str]) -> tuple[str, ...]:
             version = cache.get(key) or uuid.uuid4().hex
         versions.append(version)
     return tuple(versions)
+
+
+def read_through(key: str, versions: Sequence[str], compute: Callable[[], object], timeout: int) -> object:
+    """compute(), kept under `key` with the versions (named by `versions`) current before it was worked out:
+    one round trip to the cache on a hit (the entry and the versions in one read), as the entry carries its
+    versions rather than its key naming them."""
+    found = cache.get_many([*versions, key])
+    entry = found.get(key)
+    current_versions = tuple(found.get(name) for name in versions)
+    if entry is not None and None not in current_versions and entry[0] == current_versions:
+        return entry[1]
+    if None in current_versions:
+        current_versions = current(versions)
+    value = compute()
+    cache.set(key, (current_versions, value), timeout)
+    return value
 
 
 def _set(keys: Sequence[str]) -> None:

@@ -1160,6 +1160,9 @@ VERSION_OF_APP = {
     "consultation": CONSULTATIONS_VERSION,
 }
 BOTH = (PROCUREMENT_VERSION, CONSULTATIONS_VERSION)
+# Written only by consultation.services, whose every write of them bumps CONSULTATIONS_VERSION itself
+# (results_changed): a second bump from post_save would cost every submission two more cache writes.
+VERSIONED_BY_THEIR_SERVICES = frozenset({"consultation.response", "consultation.comment"})
 TABLE_TOPICS: dict[str, tuple[str, ...]] = {
     "social_value": (PROCUREMENT_VERSION,),
     "weighting": (PROCUREMENT_VERSION,),
@@ -1233,7 +1236,7 @@ def data_saved(sender, **kwargs) -> None:
     cached under. Deletions are not connected: a receiver would stop Django deleting in bulk; the services
     that delete what the dashboard reads bump it themselves (a withdrawn response through results_changed)."""
     version = VERSION_OF_APP.get(sender._meta.app_label)
-    if version is not None:
+    if version is not None and sender._meta.label_lower not in VERSIONED_BY_THEIR_SERVICES:
         versioned_cache.bump(version)
 
 

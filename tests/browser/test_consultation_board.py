@@ -47,7 +47,8 @@ def _consultation(slug: str) -> Consultation:
 
 
 def _close(consultation: Consultation) -> None:
-    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    consultation.closes_at = timezone.now() - timedelta(days=1)
+    consultation.save(update_fields=["closes_at"])  # a save: the public pages' cached copy goes with it
 
 
 def _submit(consultation, points, *, ward="Roby", comments=None, missing="", consent=True) -> Response:

@@ -294,7 +294,8 @@ def test_a_closed_consultation_refuses_answers_and_shows_its_results(
         WardPopulation.objects.filter(ward=ward).update(
             population=population, year=2023, source="ONS mid-year estimates"
         )
-    Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - timedelta(days=1))
+    consultation.closes_at = timezone.now() - timedelta(days=1)
+    consultation.save(update_fields=["closes_at"])  # a save: the public pages' cached copy goes with it
 
     answer = page.goto(f"{live_server.url}/consultations/closed/respond/points/")
     assert answer is not None and answer.status == 410

@@ -1,0 +1,128 @@
+"""The public pages read the consultation and its outcomes from the shared cache (a surge of residents sends
+no query for them), and any save or deletion of a consultation, a model or an outcome shows at once."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from consultation import selectors
+from consultation.models import Consultation, Response
+from knowsley_sv import versioned_cache
+from outcomes.models import Outcome, SocialValueModel
+
+from .helpers import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def points(consultation) -> str:
+    return reverse("consultation:points", args=[consultation.slug])
+
+
+def test_a_residents_steps_read_the_consultation_once_then_from_the_cache(client, django_assert_num_queries):
+    consultation = make_consultation()
+    with django_assert_num_queries(2):  # the consultation and its outcomes (a GET makes no session)
+        assert client.get(points(consultation)).status_code == 200
+    with django_assert_num_queries(0):  # the session is read through the cache too (cached_db)
+        assert client.get(points(consultation)).status_code == 200
+    start = reverse("consultation:start", args=[consultation.slug])
+    with django_assert_num_queries(0):
+        assert client.get(start).status_code == 200
+
+
+def test_a_saved_consultation_shows_on_the_public_pages_at_once(client):
+    consultation = make_consultation()
+    assert "What matters most" in client.get(points(consultation)).content.decode()
+    consultation.title = "Our priorities for 2027"
+    consultation.save()
+    page = client.get(points(consultation)).content.decode()
+    assert "Our priorities for 2027" in page and "What matters most" not in page
+
+
+def test_a_saved_outcome_shows_on_the_public_pages_at_once(client):
+    consultation = make_consultation()
+    client.get(points(consultation))
+    outcome = Outcome.objects.get(model=consultation.model, number=1)
+    outcome.title = "Jobs for Knowsley people"
+    outcome.save()
+    assert "Jobs for Knowsley people" in client.get(points(consultation)).content.decode()
+
+
+def test_a_deleted_consultation_is_gone_from_the_public_pages_at_once(client):
+    consultation = make_consultation()
+    assert client.get(points(consultation)).status_code == 200
+    consultation.delete()
+    assert client.get(points(consultation)).status_code == 404
+
+
+def test_an_unchanged_consultation_is_not_read_again(django_assert_num_queries):
+    consultation = make_consultation()
+    first, outcomes = selectors.public_consultation(consultation.slug)
+    Consultation.objects.filter(pk=consultation.pk).update(title="Changed without a save")
+    with django_assert_num_queries(0):
+        again, again_outcomes = selectors.public_consultation(consultation.slug)
+    # the copy from the cache: an update() bypasses the signals (the time limit bounds it)
+    assert again.title == first.title == "What matters most"
+    assert [o.number for o in again_outcomes] == [o.number for o in outcomes] == [1, 2, 3, 4, 5, 6]
+    SocialValueModel.objects.get(pk=consultation.model_id).save()  # any save of a model bumps the version
+    assert selectors.public_consultation(consultation.slug)[0].title == "Changed without a save"
+
+
+def test_a_submission_from_the_cached_outcomes_stores_every_allocation(client):
+    consultation = make_consultation()
+    steps = f"/consultations/{consultation.slug}/respond"
+    client.get(f"{steps}/points/")
+    assert (
+        client.post(
+            f"{steps}/points/",
+            {f"points_{n}": p for n, p in zip(range(1, 7), [40, 20, 10, 10, 10, 10], strict=True)},
+        ).status_code
+        == 302
+    )
+    client.post(f"{steps}/comments/", {"missing": ""})
+    client.post(f"{steps}/about-you/", {"ward": "none", "consent_to_quote": "no", "connections": ["lives"]})
+    assert client.post(f"{steps}/check/", {"email": ""}).status_code == 302
+    response = Response.objects.get(consultation=consultation)
+    allocations = {a.outcome.number: a.points for a in response.allocations.select_related("outcome")}
+    assert allocations == {1: 40, 2: 20, 3: 10, 4: 10, 5: 10, 6: 10}
+
+
+# --- versioned_cache.read_through ---------------------------------------------------------------------------
+def test_read_through_works_out_once_until_a_version_is_bumped():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    def read():
+        return versioned_cache.read_through("test:entry", ["test:version"], compute, 60)
+
+    assert [read(), read()] == [1, 1]
+    versioned_cache.bump("test:version")
+    assert [read(), read()] == [2, 2]
+    cache.delete("test:version")  # a version lost from the cache (evicted, Redis restarted)
+    assert [read(), read()] == [3, 3]
+
+
+def test_read_through_never_serves_what_was_read_before_a_commit(django_capture_on_commit_callbacks):
+    """A reader between a write's first bump and its commit stores the old figures under a version that the
+    commit replaces."""
+    value = {"now": "old"}
+
+    def read():
+        return versioned_cache.read_through("test:entry", ["test:version"], lambda: value["now"], 60)
+
+    assert read() == "old"
+    with django_capture_on_commit_callbacks(execute=True):
+        versioned_cache.bump("test:version")  # inside the write's transaction
+        assert read() == "old"  # another reader, before the commit: the database still says "old"
+        value["now"] = "new"  # the commit
+    assert read() == "new"
