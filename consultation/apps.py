@@ -6,14 +6,14 @@ class ConsultationConfig(AppConfig):
     name = "consultation"
 
     def ready(self):
-        from outcomes.models import Outcome, SocialValueModel
+        from outcomes.models import Outcome, SocialValueModel, Ward
 
         from . import selectors
         from .models import Consultation
 
-        # The public pages' cached consultation and outcomes (selectors.public_consultation) are stale after
-        # any change to them, from a service, the admin or a shell.
-        for model in (Consultation, SocialValueModel, Outcome):
+        # The public pages' cached consultation, outcomes and wards (selectors.public_consultation and
+        # public_wards) are stale after any change to them, from a service, the admin or a shell.
+        for model in (Consultation, SocialValueModel, Outcome, Ward):
             for signal in (post_save, post_delete):
                 signal.connect(
                     selectors.setup_changed, sender=model, dispatch_uid=f"consultation.setup.{model.__name__}"

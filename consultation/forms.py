@@ -155,9 +155,12 @@ class AboutYouForm(HoneypotMixin, forms.Form):
         error_messages={"required": SELECT_CONSENT},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, wards: list[tuple[int, str]] | None = None, **kwargs):
+        """`wards`: (id, name) in name order, when the caller has them (read from the database when not)."""
         super().__init__(*args, **kwargs)
-        self.fields["ward"].choices = [(str(w.pk), w.name) for w in Ward.objects.all()] + [
+        if wards is None:
+            wards = list(Ward.objects.values_list("pk", "name"))
+        self.fields["ward"].choices = [(str(pk), name) for pk, name in wards] + [
             ("none", "Prefer not to say")
         ]
         self.add_honeypot()

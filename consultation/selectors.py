@@ -44,10 +44,10 @@ def consultation_outcomes(consultation: Consultation) -> list[Outcome]:
     return list(consultation.model.outcomes.order_by("number"))
 
 
-# The public pages (a resident's every step, the results) read the consultation and its outcomes through the
-# shared cache: a surge of residents then sends no query for them. Every save or deletion of a consultation,
-# a model or an outcome bumps SETUP_VERSION_KEY (consultation.apps); the time limit bounds an update() that
-# bypasses save(). Officers' and the board's pages read the database.
+# The public pages (a resident's every step, the results) read the consultation, its outcomes and the wards
+# through the shared cache: a surge of residents then sends no query for them. Every save or deletion of a
+# consultation, a model, an outcome or a ward bumps SETUP_VERSION_KEY (consultation.apps); the time limit
+# bounds an update() that bypasses save(). Officers' and the board's pages read the database.
 SETUP_VERSION_KEY = "consultation:setup-version"
 SETUP_CACHE_SECONDS = 10 * 60
 
@@ -64,8 +64,19 @@ def public_consultation(slug: str) -> tuple[Consultation, list[Outcome]]:
     )
 
 
+def public_wards() -> list[tuple[int, str]]:
+    """Every ward as (id, name) in name order, from the shared cache: the about-you step's choices and the
+    check of a resident's ward."""
+    return versioned_cache.read_through(
+        "consultation:public:wards",
+        [SETUP_VERSION_KEY],
+        lambda: list(Ward.objects.order_by("name").values_list("pk", "name")),
+        SETUP_CACHE_SECONDS,
+    )
+
+
 def setup_changed(**kwargs) -> None:
-    """post_save and post_delete of Consultation, SocialValueModel and Outcome (consultation.apps)."""
+    """post_save and post_delete of Consultation, SocialValueModel, Outcome and Ward (consultation.apps)."""
     versioned_cache.bump(SETUP_VERSION_KEY)
 
 

@@ -1,6 +1,6 @@
 """Writes for consultations: each in one transaction, validated, audited where an officer acts."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -78,7 +78,10 @@ def check_accepting(consultation: Consultation, *, channel: str, now=None) -> No
 
 
 def _check_answers(
-    consultation: Consultation, answers: Answers, outcomes: Sequence[Outcome] | None = None
+    consultation: Consultation,
+    answers: Answers,
+    outcomes: Sequence[Outcome] | None = None,
+    ward_ids: Collection[int] | None = None,
 ) -> dict[int, Outcome]:
     outcomes = {o.number: o for o in (consultation.model.outcomes.all() if outcomes is None else outcomes)}
     problems = rules.allocation_problems({n: answers.points.get(n) for n in outcomes})
@@ -87,7 +90,11 @@ def _check_answers(
     unknown = set(answers.points) - set(outcomes)
     if unknown:
         raise ValidationError(f"Outcomes {sorted(unknown)} are not part of this consultation.")
-    if answers.ward_id is not None and not Ward.objects.filter(pk=answers.ward_id).exists():
+    if answers.ward_id is not None and not (
+        answers.ward_id in ward_ids
+        if ward_ids is not None
+        else Ward.objects.filter(pk=answers.ward_id).exists()
+    ):
         raise ValidationError({"ward": "Select your ward from the list"})
     return outcomes
 
@@ -144,16 +151,18 @@ def response_submit(
     submitted_at=None,
     email: str = "",
     outcomes: Sequence[Outcome] | None = None,
+    ward_ids: Collection[int] | None = None,
 ) -> Response:
-    """Store a response with its allocations and comments, once. `outcomes` are the consultation's model's
-    outcomes when the caller has them already (read from the database when not).
+    """Store a response with its allocations and comments, once. `outcomes` (the consultation's model's
+    outcomes) and `ward_ids` (every ward's id) when the caller has them already; read from the database
+    when not.
 
     The same answers from the same client within ACCEPT_ONCE_SECONDS return the first response (a double
     click or a retry makes one response); within a day they are stored but flagged as a suspected duplicate.
     Client keys live only in the cache, never in the database.
     """
     check_accepting(consultation, channel=channel)
-    outcomes = _check_answers(consultation, answers, outcomes)
+    outcomes = _check_answers(consultation, answers, outcomes, ward_ids)
     fingerprint = rules.answers_fingerprint(answers.as_dict())
     once_key = f"consultation:{consultation.pk}:once:{client}:{fingerprint}" if client else None
     seen_key = f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None

@@ -20,7 +20,6 @@ from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
-from outcomes.models import Ward
 
 from . import exports, rules, selectors, services
 from .forms import (
@@ -189,6 +188,9 @@ class AboutYouView(ResidentStepMixin, FormView):
     template_name = "consultation/step_about_you.html"
     form_class = AboutYouForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "wards": selectors.public_wards()}
+
     def get_initial(self):
         about = self.answers.get().get("about")
         if not about:
@@ -243,7 +245,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
     def get_context_data(self, **kwargs):
         saved = self.answers.get()
         answers = _answers_from(saved)
-        ward = Ward.objects.filter(pk=answers.ward_id).first() if answers.ward_id else None
+        ward = dict(selectors.public_wards()).get(answers.ward_id) if answers.ward_id else None
         rows = [
             (o, answers.points.get(o.number, 0), answers.comments.get(o.number, "")) for o in self.outcomes
         ]
@@ -290,6 +292,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
                 client=client_of(self.request),
                 email=form.cleaned_data["email"],
                 outcomes=self.outcomes,
+                ward_ids={pk for pk, _ in selectors.public_wards()},
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -3,12 +3,14 @@ no query for them), and any save or deletion of a consultation, a model or an ou
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultation import selectors
 from consultation.models import Consultation, Response
 from knowsley_sv import versioned_cache
-from outcomes.models import Outcome, SocialValueModel
+from outcomes.models import Outcome, SocialValueModel, Ward
 
 from .helpers import make_consultation
 
@@ -126,3 +128,55 @@ def test_read_through_never_serves_what_was_read_before_a_commit(django_capture_
         assert read() == "old"  # another reader, before the commit: the database still says "old"
         value["now"] = "new"  # the commit
     assert read() == "new"
+
+
+def test_a_renamed_ward_shows_on_the_about_you_step_at_once(client):
+    consultation = make_consultation()
+    about = reverse("consultation:about_you", args=[consultation.slug])
+    client.post(points(consultation), {f"points_{n}": 100 if n == 1 else 0 for n in range(1, 7)})
+    ward = Ward.objects.order_by("name").first()
+    assert ward.name in client.get(about).content.decode()
+    ward.name = "Knowsley Village and Park"
+    ward.save()
+    assert "Knowsley Village and Park" in client.get(about).content.decode()
+
+
+def test_the_journey_sends_only_its_writes_to_the_database(client, django_assert_num_queries):
+    """Once the consultation, outcomes and wards are in the shared cache, a resident's steps read nothing
+    from the database: they write their session and, at the end, the response."""
+    consultation = make_consultation()
+    ward = Ward.objects.order_by("name").first()
+    steps = f"/consultations/{consultation.slug}/respond"
+    client.get(f"{steps}/points/")
+    selectors.public_wards()
+    queries = []
+    for method, path, data in [
+        ("get", "points", None),
+        ("post", "points", {f"points_{n}": 100 if n == 1 else 0 for n in range(1, 7)}),
+        ("get", "comments", None),
+        ("post", "comments", {"missing": "A youth club"}),
+        ("get", "about-you", None),
+        ("post", "about-you", {"ward": ward.pk, "consent_to_quote": "no", "connections": ["lives"]}),
+        ("get", "check", None),
+        ("post", "check", {"email": ""}),
+        ("get", "done", None),
+    ]:
+        with CaptureQueriesContext(connection) as captured:
+            response = (
+                getattr(client, method)(f"{steps}/{path}/", data) if data else client.get(f"{steps}/{path}/")
+            )
+        assert response.status_code in (200, 302), (path, response.status_code)
+        queries.append([q["sql"].split()[0] for q in captured.captured_queries])
+    session_write = ["SAVEPOINT", "UPDATE", "RELEASE"]
+    assert queries == [
+        [],
+        ["SELECT", "SAVEPOINT", "INSERT", "RELEASE"],  # a new session: its key checked, then stored
+        [],
+        session_write,
+        [],
+        session_write,
+        [],
+        ["SAVEPOINT", "INSERT", "INSERT", "INSERT", "RELEASE", *session_write],  # response, points, comment
+        [],
+    ]
+    assert Response.objects.get(consultation=consultation).ward == ward
