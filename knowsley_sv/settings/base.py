@@ -129,11 +129,16 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
-    "default": (
-        {"BACKEND": "knowsley_sv.cache.RedisCache", "LOCATION": CACHE_URL}  # Django's, one client a pool
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": {
+        **(
+            {"BACKEND": "knowsley_sv.cache.RedisCache", "LOCATION": CACHE_URL}  # Django's, one client a pool
+            if CACHE_URL
+            else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        ),
+        # The shared cache keeps rendered pages (the results, the dashboard): naming the release in every key
+        # means a new release never shows pages that an older one's templates made.
+        "KEY_PREFIX": os.environ.get("DJANGO_RELEASE", ""),
+    }
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

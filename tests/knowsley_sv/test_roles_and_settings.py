@@ -141,3 +141,14 @@ def test_database_url_selects_postgresql():
 
     config = dj_database_url.parse("postgres://postgres@127.0.0.1:5432/knowsley")
     assert config["ENGINE"] == "django.db.backends.postgresql" and config["NAME"] == "knowsley"
+
+
+def test_the_release_prefixes_every_cache_key():
+    code = (
+        "from django.core.cache import cache; cache.set('k', 'v'); "
+        "print(cache.make_key('k'), cache.get('k'), sep=',')"
+    )
+    shell = {"DJANGO_DEBUG": "1", "DATABASE_URL": "sqlite://"}
+    released = _run_manage("shell", "-c", code, env_extra={**shell, "DJANGO_RELEASE": "2026-12-01.1"})
+    assert released.stdout.splitlines()[-1] == "2026-12-01.1:1:k,v", released.stderr
+    assert _run_manage("shell", "-c", code, env_extra=shell).stdout.splitlines()[-1] == ":1:k,v"
