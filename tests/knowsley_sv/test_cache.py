@@ -1,24 +1,14 @@
 """The production cache backend (knowsley_sv.cache.RedisCache) against the Redis this machine runs."""
 
-import socket
 import uuid
 
 import pytest
 
 from knowsley_sv.cache import RedisCache
 
-REDIS = ("127.0.0.1", 6379)
+from ..local_services import REDIS, needs_redis
 
-
-def _redis_running() -> bool:
-    try:
-        socket.create_connection(REDIS, timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _redis_running(), reason="needs Redis on 127.0.0.1:6379 (CI runs it)")
+pytestmark = needs_redis
 
 
 @pytest.fixture
