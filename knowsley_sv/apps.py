@@ -6,3 +6,6 @@ class KnowsleySvConfig(AppConfig):
 
     name = "knowsley_sv"
     verbose_name = "Service"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)

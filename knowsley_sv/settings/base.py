@@ -163,7 +163,10 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 # Sessions are kept in the database (the record every app server shares) and read through the shared cache,
 # so a step of the resident journey reads no session row; a cache that loses them falls back to the table.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A local-memory cache is each process's own and would serve one process's stale copy of a session another
+# process has changed (a resident's answers lost between steps), so without CACHE_URL sessions are read from
+# the table itself.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if CACHE_URL else 'db'}"
 X_FRAME_OPTIONS = "DENY"
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.

@@ -74,11 +74,24 @@ def test_the_audit_trail_records_who_did_what_to_which_object():
 
 
 def _run_manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in ("CACHE_URL", "REDIS_URL")
+    }
     env.update(env_extra)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.production",
+    "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "socialvalue.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+SHARED_CACHE = "redis://127.0.0.1:6379/0"  # named, never connected to by the checks
 
 
 def test_check_deploy_is_silent_in_production_mode():
@@ -87,12 +100,7 @@ def test_check_deploy_is_silent_in_production_mode():
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_extra={
-            "DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.production",
-            "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "socialvalue.example.org",
-            "DATABASE_URL": "sqlite:///:memory:",
-        },
+        env_extra={**PRODUCTION_ENV, "CACHE_URL": SHARED_CACHE},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -105,13 +113,27 @@ def test_check_deploy_is_silent_with_debug_off_in_base_settings():
         "--fail-level",
         "WARNING",
         env_extra={
+            **PRODUCTION_ENV,
+            "DJANGO_SETTINGS_MODULE": "knowsley_sv.settings.base",
             "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "socialvalue.example.org",
-            "DATABASE_URL": "sqlite:///:memory:",
+            "CACHE_URL": SHARED_CACHE,
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_the_cache_is_not_shared():
+    result = _run_manage("check", "--deploy", env_extra=PRODUCTION_ENV)
+    assert "knowsley_sv.W001" in result.stderr + result.stdout, result.stdout + result.stderr
+
+
+def test_sessions_go_to_the_table_itself_unless_the_cache_is_shared():
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    shell = {"DJANGO_DEBUG": "1", "DATABASE_URL": "sqlite://"}
+    local = _run_manage("shell", "-c", code, env_extra=shell)
+    shared = _run_manage("shell", "-c", code, env_extra={**shell, "CACHE_URL": SHARED_CACHE})
+    assert local.stdout.splitlines()[-1] == "django.contrib.sessions.backends.db", local.stderr
+    assert shared.stdout.splitlines()[-1] == "django.contrib.sessions.backends.cached_db", shared.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

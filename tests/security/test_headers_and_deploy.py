@@ -45,7 +45,12 @@ def test_check_deploy_stays_silent_when_the_environment_tries_to_weaken_producti
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_extra={**PRODUCTION, "DJANGO_SECURE_COOKIES": "0", "DJANGO_HSTS_SECONDS": "0"},
+        env_extra={
+            **PRODUCTION,
+            "CACHE_URL": "redis://127.0.0.1:6379/0",  # a shared cache, as production has (never connected to)
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_HSTS_SECONDS": "0",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
