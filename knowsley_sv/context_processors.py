@@ -42,7 +42,7 @@ def service(request) -> dict:
     nav = [(label, url, url == active) for label, url in items]
     context = {"service_name": SERVICE_NAME, "service_nav": nav, "review_status": None}
     if user_has_role(user, Role.BOARD_MEMBER):
-        from outcomes.selectors import review_status
+        from outcomes.dashboard import cached_review_status
 
-        context["review_status"] = review_status()
+        context["review_status"] = cached_review_status()
     return context

@@ -1226,6 +1226,18 @@ def cached_page(params: Mapping[str, str], *, now: datetime, render: Callable[[]
     return cached({name: (BOTH, lambda: Entry(render(), until=next_closing(now)))}, now=now)[name]
 
 
+def cached_review_status(today: date | None = None) -> selectors.ReviewStatus:
+    """selectors.review_status(), from the shared cache (one round trip): the banner every board member's
+    page shows. Any save in the outcomes app (a model adopted, a review recorded) bumps its version."""
+    today = today or timezone.localdate()
+    return versioned_cache.read_through(
+        f"dashboard:review-status:{today.isoformat()}",
+        [PROCUREMENT_VERSION],
+        lambda: selectors.review_status(today=today),
+        DASHBOARD_CACHE_SECONDS,
+    )
+
+
 def next_closing(now: datetime) -> datetime | None:
     """When the next consultation closes (one query)."""
     return Consultation.objects.filter(closes_at__gt=now).aggregate(next=Min("closes_at"))["next"]

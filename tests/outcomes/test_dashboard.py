@@ -576,6 +576,24 @@ def test_model_review_status(data):
     assert dashboard.review_table(dashboard.review(today=date(2026, 12, 2))).rows[0][4] == "Overdue"
 
 
+def test_the_review_banner_comes_from_the_cache_until_a_review_is_recorded(data, django_assert_num_queries):
+    day = date(2026, 12, 2)
+    assert dashboard.cached_review_status(day).overdue is True  # due 1 December 2026
+    with django_assert_num_queries(0):
+        assert dashboard.cached_review_status(day).due_on == date(2026, 12, 1)
+    ModelReview.objects.create(
+        model=data.model,
+        held_on=date(2026, 11, 30),
+        evidence="A year of delivery",
+        findings="Still working",
+        decisions="Keep",
+        result=ModelReview.Result.KEPT,
+        recorded_by=data.commissioner,
+    )
+    status = dashboard.cached_review_status(day)
+    assert (status.due_on, status.overdue) == (date(2027, 11, 30), False)
+
+
 def test_year_choices_come_from_the_data(data):
     # contracts start and reports end in 2025; consultations opened in 2024 and 2025
     assert dashboard.year_choices() == [2025, 2024]
