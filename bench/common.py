@@ -45,30 +45,13 @@ def app_env() -> dict[str, str]:
     env.setdefault("DJANGO_SECURE_COOKIES", "0")  # production.py forces secure cookies anyway (README)
     env.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     env.setdefault("BENCH_PASSWORD", "bench-" + secrets.token_urlsafe(24))
-    # Django's RedisCache needs the `redis` package, which the app's pyproject does not list: bench/.deps
-    # holds it (pip install --target), so the app's venv is left as it is.
-    deps = str(BENCH / ".deps")
-    env["PYTHONPATH"] = deps + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 
 
 def ensure_deps() -> None:
-    if not (BENCH / ".deps" / "redis").exists():
-        log("installing bench/requirements.txt into bench/.deps ...")
-        subprocess.run(
-            [
-                APP_PYTHON,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--target",
-                str(BENCH / ".deps"),
-                "-r",
-                str(BENCH / "requirements.txt"),
-            ],
-            check=True,
-        )
+    """The app's own venv (`make install`) has everything, the `redis` client included."""
+    if not Path(GUNICORN).exists():
+        raise SystemExit(f"{GUNICORN} is missing: run `make install` first")
 
 
 def django_task(env: dict, *args: str) -> dict:

@@ -6,6 +6,8 @@ Shared by run.py (wrk) and django_tasks.py (query counts), so both measure the s
 def pages(targets: dict) -> dict[str, tuple[str | None, str]]:
     return {
         "trivial /accessibility/": (None, "/accessibility/"),
+        # The same page signed in: what a board member's session, user, roles and menu cost before any figure.
+        "signed-in floor: /accessibility/ as board": (targets["board_user"], "/accessibility/"),
         "model /model/": (None, "/model/"),
         "consultation results": (None, f"/consultations/{targets['results_slug']}/results/"),
         "board dashboard": (targets["board_user"], "/dashboard/"),

@@ -135,6 +135,46 @@ def journeys(base: str, slug: str, duration: int, concurrency: int, run_id: str)
     }
 
 
+def submissions(base: str, slug: str, residents: int, concurrency: int, run_id: str) -> dict:
+    """The throughput of submissions themselves: `residents` residents first answer the three steps and
+    open the check page (not timed), then every one sends the final POST (which stores the response), with
+    `concurrency` in flight, and that phase is timed: stored responses a second."""
+    from queue import Empty, SimpleQueue
+
+    ready: SimpleQueue = SimpleQueue()
+    counter = iter(range(residents))
+    lock = threading.Lock()
+
+    def prepare(i):
+        while True:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                return
+            browser = Browser(base, f"ksv-bench-submit/{run_id}/{number}")
+            page, _ = answer_steps(browser, slug, 1_000_000 + number)
+            ready.put((browser, page))
+
+    run_threads(concurrency, prepare)
+
+    def send(i):
+        timings, stored = [], 0
+        while True:
+            try:
+                browser, page = ready.get_nowait()
+            except Empty:
+                return timings, stored
+            stored += submit(browser, slug, page) == 302
+            timings.extend(t for t in browser.timings if t[0] == "POST check")
+
+    started = time.time()
+    results = run_threads(concurrency, send)
+    seconds = time.time() - started
+    timings = [t for r in results for t in r[0]]
+    stored = sum(r[1] for r in results)
+    return {**_summary([t[2] for t in timings], stored, seconds, [t[1] for t in timings]), "stored": stored}
+
+
 def _summary(latencies: list[float], count: int, seconds: float, statuses: list[int]) -> dict:
     return {
         "requests": count,
@@ -181,6 +221,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="connections / virtual users (default 8)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--label", default="run", help="names bench/results/<label>.json")
+    parser.add_argument(
+        "--residents", type=int, default=1500, help="residents for the submissions row (default 1,500)"
+    )
     parser.add_argument("--wait", action="store_true", help="wait for the scale data set (seed_scale)")
     parser.add_argument("--wait-responses", type=int, default=100_000)
     args = parser.parse_args()
@@ -258,6 +301,9 @@ def main() -> None:
         log(f"submission journeys for {args.duration}s at {args.concurrency} residents ...")
         sub = journeys(server.base, targets["open_slug"], args.duration, args.concurrency, run_id)
         raw["submissions"] = sub
+        log(f"submissions: {args.residents} residents ready at the check page, then every final POST ...")
+        posts = submissions(server.base, targets["open_slug"], args.residents, args.concurrency, run_id)
+        raw["final posts"] = posts
 
     floors = [r for r in rows if r["page"].startswith(FLOOR)]
     floor = {k: sum(f[k] for f in floors) / len(floors) for k in ("p50_ms", "rps")}
@@ -272,6 +318,11 @@ def main() -> None:
             "queries": f"{sum(journey_queries)} per journey",
         },
         {"page": "  of which POST check = submissions/s", **sub["final"], "queries": str(journey_queries[7])},
+        {
+            "page": f"submissions: {posts['stored']} final POSTs in a row",
+            **posts,
+            "queries": str(journey_queries[7]),
+        },
     ]
     for r in extra:
         r["p50_ratio"], r["rps_ratio"] = r["p50_ms"] / floor_py["p50_ms"], r["rps"] / floor_py["rps"]
