@@ -1,7 +1,7 @@
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -9,32 +9,11 @@ from django.db import models
 from .roles import Role
 
 
-class UserQuerySet(models.QuerySet):
-    def with_roles(self) -> "UserQuerySet":
-        """Each user with whether they hold each role, in the same query (knowsley_sv.auth reads the
-        signed-in user this way on every request)."""
-        through = User.groups.through
-        return self.annotate(
-            **{
-                f"holds_{role.name}": models.Exists(
-                    through.objects.filter(user=models.OuterRef("pk"), group__name=role.value)
-                )
-                for role in Role
-            }
-        )
-
-
-class RolesUserManager(UserManager.from_queryset(UserQuerySet)):
-    """Django's UserManager with UserQuerySet's methods (a named class, so migrations can refer to it)."""
-
-
 class User(AbstractUser):
     """A person with an account: an officer, a board member, an evaluator or a supplier's staff.
 
     Residents never need one.
     """
-
-    objects = RolesUserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -45,12 +24,9 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        """The user's roles, read once per request: none of a query when read with_roles() (as the signed-in
-        user is) or with the groups prefetched, else one."""
+        """The user's roles, read once per request (one query, or none if groups were prefetched)."""
         if not self.is_active:
             return frozenset()
-        if f"holds_{Role.RESIDENT.name}" in self.__dict__:
-            return frozenset(role.value for role in Role if self.__dict__[f"holds_{role.name}"])
         return frozenset(group.name for group in self.groups.all())
 
     def has_role(self, *roles: Role) -> bool:

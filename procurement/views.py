@@ -366,7 +366,7 @@ class SupplierRegisterView(ServiceFormView):
 
     def perform(self, form):
         user = services.supplier_register(**form.cleaned_data)
-        login(self.request, user, backend="knowsley_sv.auth.RolesBackend")
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, "Your organisation is registered. You can now bid for open tenders.")
         return reverse("procurement:supplier_home")
 

@@ -11,7 +11,6 @@ from django.test import RequestFactory
 
 from knowsley_sv.access import role_required, user_has_role
 from knowsley_sv.audit import audit_record, audit_trail_for
-from knowsley_sv.auth import RolesBackend
 from knowsley_sv.roles import ROLE_PERMISSIONS, Role
 
 from ..factories import OrganisationFactory, UserFactory
@@ -44,28 +43,6 @@ def test_roles_come_from_groups_and_superusers_get_none_for_free():
 def test_an_inactive_user_holds_no_role():
     user = UserFactory(username="gone", roles=[Role.BOARD_MEMBER], is_active=False)
     assert not user.has_role(Role.BOARD_MEMBER)
-
-
-@pytest.mark.django_db
-def test_the_signed_in_user_is_read_with_their_roles_in_one_query(django_assert_num_queries):
-    both = UserFactory(username="both", roles=[Role.BOARD_MEMBER, Role.COMMISSIONER])
-    with django_assert_num_queries(1):
-        user = RolesBackend().get_user(both.pk)
-        assert user.role_names == {Role.BOARD_MEMBER, Role.COMMISSIONER}
-        assert user.has_role(Role.COMMISSIONER) and not user.has_role(Role.SUPPLIER, Role.EVALUATOR)
-    root = UserFactory(username="root", is_superuser=True, is_staff=True)
-    assert RolesBackend().get_user(root.pk).role_names == frozenset()  # a superuser gets no role for free
-    gone = UserFactory(username="gone", roles=[Role.BOARD_MEMBER], is_active=False)
-    assert RolesBackend().get_user(gone.pk) is None
-
-
-@pytest.mark.django_db
-def test_a_role_taken_away_applies_at_the_next_request(client, adopted_model):
-    board = UserFactory(username="board", roles=[Role.BOARD_MEMBER])
-    client.force_login(board)
-    assert client.get("/dashboard/").status_code == 200
-    board.groups.remove(Group.objects.get(name=Role.BOARD_MEMBER))
-    assert client.get("/dashboard/").status_code == 403
 
 
 @pytest.mark.django_db
