@@ -266,6 +266,11 @@ if __name__ == "__main__":
             c.contacts.all().delete()
             c.delete()
         out = {"deleted": args[0]}
+    elif command == "rename-consultation":
+        c = Consultation.objects.get(slug=args[0])
+        c.title = args[1]
+        c.save(update_fields=["title"])  # a save in this process: as an officer's edit on another server
+        out = {"slug": c.slug, "title": c.title}
     elif command == "bulk-responses":
         out = bulk_responses(args[0], int(args[1]))
     elif command == "noloss-check":

@@ -7,7 +7,10 @@ behind a load balancer. Prints PASS/FAIL for each property; exits 1 if any fails
     client are refused (429) at the same attempt as attempts all sent to A;
 (b) public consultation results are the same on A and B, and both show a new response at once (the cached
     results are invalidated in the shared cache, not per process);
-(c) a session made on A works on B (sessions live in PostgreSQL; the secret key is shared).
+(c) a session made on A works on B (sessions live in PostgreSQL, read through Redis; the secret key is
+    shared);
+(d) a consultation saved by another process shows at once on A's and B's public pages (which read it from
+    the shared cache).
 """
 
 import argparse
@@ -122,6 +125,19 @@ def main() -> int:
             "(c) a session made on A works on B",
             status_b == 200,
             f"signed in on A; GET /dashboard/ on B: {status_b} {location}".strip(),
+        )
+        # (d) a consultation changed elsewhere shows at once on both servers' public pages (their copy of it
+        # is in the shared cache)
+        start = f"/consultations/{open_slug}/"
+        reader = Browser(a.base, "ksv-scaleout-start")
+        old = [reader.get(start)[2], reader.with_base(b.base).get(start)[2]]
+        title = f"Renamed in another process {run}"
+        django_task(env, "rename-consultation", open_slug, title)
+        new = [reader.with_base(b.base).get(start)[2], reader.get(start)[2]]
+        check(
+            "(d) a consultation changed elsewhere shows at once on both",
+            all(title not in p for p in old) and all(title in p for p in new),
+            f"title saved by another process; B then shows it: {title in new[0]}, A: {title in new[1]}",
         )
         for name, (username, path) in pages(targets).items():
             if username:
