@@ -83,7 +83,7 @@ class Resident:
         return self._open(request)
 
 
-def respond(base: str, slug: str, number: int, ward_id: int) -> Resident:
+def respond(base: str, slug: str, number: int, ward_id: int, *, twice: bool = True) -> Resident:
     resident = Resident(base, number)
     steps = f"/consultations/{slug}/respond"
     points = [10 + number % 30, 20, 15, 15, 10]
@@ -101,7 +101,7 @@ def respond(base: str, slug: str, number: int, ward_id: int) -> Resident:
     )
     check = resident.get(f"{steps}/check/")
     with ThreadPoolExecutor(max_workers=2) as retry:  # the last step sent twice at once
-        list(retry.map(lambda _: resident.post(f"{steps}/check/", {}, check), range(2)))
+        list(retry.map(lambda _: resident.post(f"{steps}/check/", {}, check), range(2 if twice else 1)))
     return resident
 
 
@@ -130,10 +130,11 @@ RESTART_RESIDENTS = 16
 
 
 class Gunicorn:
-    """gunicorn knowsley_sv.wsgi, 2 workers, on the test database and the shared Redis, in its own process
-    group so that it can be killed outright (SIGKILL: no graceful shutdown, as a crashed machine)."""
+    """gunicorn knowsley_sv.wsgi, 2 workers, on the test database and the shared Redis (or with no shared
+    cache), in its own process group so that it can be killed outright (SIGKILL: no graceful shutdown, as a
+    crashed machine)."""
 
-    def __init__(self, port: int, release: str):
+    def __init__(self, port: int, release: str, *, shared_cache: bool = True):
         db = connection.settings_dict
         host, port_db = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
         self.port = port
@@ -149,6 +150,9 @@ class Gunicorn:
             "DJANGO_RELEASE": release,  # this test's own cache keys
             "PYTHONPATH": str(ROOT),
         }
+        if not shared_cache:
+            self.env.pop("CACHE_URL")
+            self.env.pop("REDIS_URL", None)
 
     def start(self) -> "Gunicorn":
         self.proc = subprocess.Popen(  # noqa: S603
@@ -269,3 +273,22 @@ def test_an_app_server_killed_mid_surge_loses_nothing_it_acknowledged():
     assert sorted(missing.values_list("text", flat=True)) == sorted(
         f"Resident {n}" for n in range(RESTART_RESIDENTS)
     )
+
+
+def test_two_workers_without_a_shared_cache_keep_each_residents_answers():
+    """With no CACHE_URL each worker's cache is its own: sessions must then be read from the table (a
+    cached_db session in local memory gave one worker a stale copy: 20 journeys of 20 lost a step's
+    answers). Each resident sends the last step once: the double-submission check lives in the cache too, so
+    without a shared one it is per worker (check --deploy warns, knowsley_sv.W001)."""
+    consultation = make_consultation(slug="two-workers")
+    wards = list(Ward.objects.values_list("pk", flat=True))
+    server = Gunicorn(_free_port(), release="", shared_cache=False).start()
+    try:
+        residents = [
+            respond(server.url, consultation.slug, n, wards[n % len(wards)], twice=False) for n in range(12)
+        ]
+    finally:
+        server.kill()
+    assert not [s for r in residents for s in r.statuses if s >= 400]
+    missing = Comment.objects.filter(response__consultation=consultation, outcome__isnull=True)
+    assert sorted(missing.values_list("text", flat=True)) == sorted(f"Resident {n}" for n in range(12))
