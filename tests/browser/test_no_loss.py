@@ -170,6 +170,7 @@ class Gunicorn:
                 return self
             except OSError:
                 time.sleep(0.1)
+        self.kill()
         raise RuntimeError("gunicorn did not start")
 
     @property
