@@ -4,6 +4,8 @@
     .venv/bin/python bench/django_tasks.py counts TARGETS.json    # query count of every benchmarked page
     .venv/bin/python bench/django_tasks.py consultation SLUG open|closed [N]   # a fresh bench consultation
     .venv/bin/python bench/django_tasks.py noloss-check SLUG N PREFIX          # exactly N stored, once each
+    .venv/bin/python bench/django_tasks.py rename-consultation SLUG TITLE      # a save from another process
+    .venv/bin/python bench/django_tasks.py delete-consultation SLUG            # a bench consultation, gone
 
 It reads the same environment as the app (DJANGO_SETTINGS_MODULE, DATABASE_URL, CACHE_URL, ...). Bench users
 get the password in BENCH_PASSWORD. Nothing here is imported by the app.
