@@ -54,6 +54,15 @@ def ensure_deps() -> None:
         raise SystemExit(f"{GUNICORN} is missing: run `make install` first")
 
 
+def prepare_app(env: dict) -> dict:
+    """What every script does first: the venv checked, migrations applied (index migrations included),
+    collectstatic (the manifest storage needs it), and the bench users; returns the setup task's targets."""
+    ensure_deps()
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
+    return django_task(env, "setup")
+
+
 def django_task(env: dict, *args: str) -> dict:
     out = subprocess.run(
         [APP_PYTHON, str(BENCH / "django_tasks.py"), *args],

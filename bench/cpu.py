@@ -12,12 +12,10 @@ POST phase is measured.
 import argparse
 import glob
 import os
-import threading
-import time
 from datetime import UTC, datetime
 
-from common import Browser, Gunicorn, answer_steps, app_env, django_task, ensure_deps, manage, submit
-from run import python_floor, run_threads
+from common import Gunicorn, app_env, prepare_app
+from run import python_floor, ready_at_check, send_final_posts
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -57,11 +55,8 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=400)
     parser.add_argument("--port", type=int, default=8798)
     args = parser.parse_args()
-    ensure_deps()
     env = app_env()
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
-    slug = django_task(env, "setup")["open_slug"]
+    slug = prepare_app(env)["open_slug"]
     run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     with Gunicorn(env, args.port) as server:
         before = cpu_by_process()
@@ -72,25 +67,9 @@ def main() -> None:
                 per_request(before, cpu_by_process(), floor["requests"]),
             )
         }
-        ready = []
-        for i in range(args.residents):
-            browser = Browser(server.base, f"ksv-cpu/{run}/{i}")
-            page, _ = answer_steps(browser, slug, 3_000_000 + i)
-            ready.append((browser, page))
-        queue, lock = iter(ready), threading.Lock()
-
-        def send(_):
-            while True:
-                with lock:
-                    item = next(queue, None)
-                if item is None:
-                    return
-                submit(item[0], slug, item[1])
-
+        ready = ready_at_check(server.base, slug, args.residents, 8, f"cpu-{run}")
         before = cpu_by_process()
-        started = time.time()
-        run_threads(8, send)
-        seconds = time.time() - started
+        _, stored, seconds = send_final_posts(slug, ready, 8)
         rows["final POST (stores a response)"] = (
             args.residents,
             per_request(before, cpu_by_process(), args.residents),
@@ -106,7 +85,7 @@ def main() -> None:
         cells = " | ".join(f"{ms.get(k, 0.0):.2f}" for k in kinds)
         total = sum(ms.get(k, 0.0) for k in kinds)
         print(f"| {name} | {n} | {cells} | {total:.2f} | {ms.get('other', 0.0):.2f} |")
-    print(f"\nfloor {floor['rps']:.0f} req/s; final POSTs {args.residents / seconds:.1f}/s")
+    print(f"\nfloor {floor['rps']:.0f} req/s; final POSTs {stored / seconds:.1f} stored/s ({stored} stored)")
 
 
 if __name__ == "__main__":

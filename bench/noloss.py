@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from common import Browser, Gunicorn, answer_steps, app_env, django_task, ensure_deps, log, manage, submit
+from common import Browser, Gunicorn, answer_steps, app_env, django_task, log, prepare_app, submit
 
 
 def main() -> int:
@@ -23,11 +23,8 @@ def main() -> int:
     parser.add_argument("--prepare-concurrency", type=int, default=8)
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
-    ensure_deps()
     env = app_env()
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
-    django_task(env, "setup")  # bench users
+    prepare_app(env)  # bench users
     run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     slug = f"bench-noloss-{run}"
     prefix = f"noloss {run} resident "

@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from datetime import UTC, datetime
+from queue import Empty, SimpleQueue
 
 from common import (
     BENCH,
@@ -20,10 +21,9 @@ from common import (
     answer_steps,
     app_env,
     django_task,
-    ensure_deps,
     log,
-    manage,
     percentile,
+    prepare_app,
     run_threads,
     submit,
 )
@@ -135,12 +135,8 @@ def journeys(base: str, slug: str, duration: int, concurrency: int, run_id: str)
     }
 
 
-def submissions(base: str, slug: str, residents: int, concurrency: int, run_id: str) -> dict:
-    """The throughput of submissions themselves: `residents` residents first answer the three steps and
-    open the check page (not timed), then every one sends the final POST (which stores the response), with
-    `concurrency` in flight, and that phase is timed: stored responses a second."""
-    from queue import Empty, SimpleQueue
-
+def ready_at_check(base: str, slug: str, residents: int, concurrency: int, run_id: str) -> SimpleQueue:
+    """`residents` new residents who have answered the first three steps and opened the check page."""
     ready: SimpleQueue = SimpleQueue()
     counter = iter(range(residents))
     lock = threading.Lock()
@@ -156,6 +152,12 @@ def submissions(base: str, slug: str, residents: int, concurrency: int, run_id: 
             ready.put((browser, page))
 
     run_threads(concurrency, prepare)
+    return ready
+
+
+def send_final_posts(slug: str, ready: SimpleQueue, concurrency: int) -> tuple[list, int, float]:
+    """Every ready resident sends the final POST (which stores the response), `concurrency` in flight:
+    the POSTs' timings, how many were stored, and the seconds it took."""
 
     def send(i):
         timings, stored = [], 0
@@ -170,8 +172,15 @@ def submissions(base: str, slug: str, residents: int, concurrency: int, run_id: 
     started = time.time()
     results = run_threads(concurrency, send)
     seconds = time.time() - started
-    timings = [t for r in results for t in r[0]]
-    stored = sum(r[1] for r in results)
+    return [t for r in results for t in r[0]], sum(r[1] for r in results), seconds
+
+
+def submissions(base: str, slug: str, residents: int, concurrency: int, run_id: str) -> dict:
+    """The throughput of submissions themselves: `residents` residents first answer the three steps and
+    open the check page (not timed), then every one sends the final POST (which stores the response), with
+    `concurrency` in flight, and that phase is timed: stored responses a second."""
+    ready = ready_at_check(base, slug, residents, concurrency, run_id)
+    timings, stored, seconds = send_final_posts(slug, ready, concurrency)
     return {**_summary([t[2] for t in timings], stored, seconds, [t[1] for t in timings]), "stored": stored}
 
 
@@ -228,15 +237,11 @@ def main() -> None:
     parser.add_argument("--wait-responses", type=int, default=100_000)
     args = parser.parse_args()
 
-    ensure_deps()
     env = app_env()
     if args.wait:
         wait_for_scale(env, args.wait_responses, poll=30)
-    log("migrate, collectstatic ...")
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
-    log("bench users and targets ...")
-    targets = django_task(env, "setup")
+    log("migrate, collectstatic, bench users and targets ...")
+    targets = prepare_app(env)
     log(json.dumps(targets))
     targets_file = BENCH / "results" / f"{args.label}-targets.json"
     targets_file.parent.mkdir(exist_ok=True)

@@ -18,7 +18,7 @@ import re
 import sys
 from datetime import UTC, datetime
 
-from common import Browser, Gunicorn, answer_steps, app_env, django_task, ensure_deps, log, manage, submit
+from common import Browser, Gunicorn, answer_steps, app_env, django_task, log, prepare_app, submit
 from django_pages import pages
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
@@ -55,11 +55,8 @@ def main() -> int:
     parser.add_argument("--port-b", type=int, default=8772)
     parser.add_argument("--attempts", type=int, default=25)
     args = parser.parse_args()
-    ensure_deps()
     env = app_env()  # one environment (secret key, database, cache) for both servers
-    manage(env, "migrate", "--no-input")
-    manage(env, "collectstatic", "--no-input")
-    targets = django_task(env, "setup")
+    targets = prepare_app(env)
     run = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     open_slug = f"bench-scaleout-open-{run}"
     closed_slug = f"bench-scaleout-closed-{run}"
