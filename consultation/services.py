@@ -90,12 +90,11 @@ def _check_answers(
     unknown = set(answers.points) - set(outcomes)
     if unknown:
         raise ValidationError(f"Outcomes {sorted(unknown)} are not part of this consultation.")
-    if answers.ward_id is not None and not (
-        answers.ward_id in ward_ids
-        if ward_ids is not None
-        else Ward.objects.filter(pk=answers.ward_id).exists()
-    ):
-        raise ValidationError({"ward": "Select your ward from the list"})
+    if answers.ward_id is not None:
+        if ward_ids is None:
+            ward_ids = set(Ward.objects.filter(pk=answers.ward_id).values_list("pk", flat=True))
+        if answers.ward_id not in ward_ids:
+            raise ValidationError({"ward": "Select your ward from the list"})
     return outcomes
 
 
