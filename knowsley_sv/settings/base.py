@@ -5,6 +5,7 @@ are on, so `manage.py check --deploy` is silent once DJANGO_SECRET_KEY and DJANG
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "outcomes",
     "consultation",
     "procurement",
+    "axes",  # sign-in throttling; last, so its admin sits after ours
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "knowsley_sv.urls"
@@ -97,6 +100,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username or address
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -149,7 +156,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Security: on unless DEBUG -----------------------------------------------------------------------
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+# How many proxies in front of the app append to X-Forwarded-For (knowsley_sv/client.py): the client is the
+# first hop none of them vouches for.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "1"))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
@@ -168,6 +179,16 @@ SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 # the table itself.
 SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if CACHE_URL else 'db'}"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Sign-in throttling (django-axes, records in the database every app server shares) ----------------
+# Failed sign-ins are counted per username and, separately, per client address; either reaching the limit
+# locks sign-in for that username or address until the cool-off ends or an administrator unlocks it.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "knowsley_sv.client.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {
