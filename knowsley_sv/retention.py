@@ -87,8 +87,8 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "erased",
     ),
     "contacts_unanswered": (
-        "Residents' email addresses for updates, if the council has not published its response",
-        "after the consultation closes",
+        "Residents' email addresses for updates, at the latest",
+        "after the consultation closes, even if the council has not published its response by then",
         "erased",
     ),
     "responses": (
@@ -131,13 +131,14 @@ def schedule(config: Mapping[str, str]) -> dict[str, Entry]:
 
 # --- Jobs: each app registers the one that applies an entry -----------------------------------------------
 Counts = dict[str, int]  # what was (or would be) erased or anonymised: {"contact records": 3}
-Job = Callable[..., Counts]  # job(*, cutoff: datetime, dry_run: bool) -> Counts
+Job = Callable[..., Counts]  # job(*, cutoff: datetime, now: datetime, dry_run: bool) -> Counts
 _jobs: dict[str, Job] = {}
 
 
 def job(key: str) -> Callable[[Job], Job]:
     """Register the function that applies entry `key`: it is given the cut-off (records that started before
-    it are past their date) and whether this is a dry run, and returns what it erased or would erase."""
+    it are past their date), the time of the run and whether it is a dry run, and returns what it erased or
+    anonymised (or, in a dry run, would)."""
     if key not in ENTRIES:
         raise ValueError(f"No retention entry {key!r}.")
 
