@@ -110,8 +110,8 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "audit": (
         "The audit trail of decisions made in the service",
         "after each entry is made",
-        "who acted and the before-and-after details are removed; what was done, to which record and when are "
-        "kept",
+        "who acted, the record's name at the time and the before-and-after details are removed; what was "
+        "done, to which record and when are kept",
     ),
 }
 
