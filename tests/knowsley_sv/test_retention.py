@@ -1,6 +1,8 @@
 """knowsley_sv.retention: the schedule's periods, cut-offs and plain-English entries (pure, no database)."""
 
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -91,3 +93,9 @@ def test_a_schedule_missing_an_entry_or_naming_an_unknown_one_is_refused():
         schedule({**{k: v for k, v in DEFAULTS.items() if k != "audit"}, "emails": "1 day"})
     with pytest.raises(ValueError, match="whole number"):
         schedule({**DEFAULTS, "signin": "soon"})
+
+
+def test_the_readme_table_lists_every_entry_with_its_default_period():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| [^|]+ \| ([^|]+?) \|", readme, re.M))
+    assert {key: rows.get(key) for key in ENTRIES} == DEFAULTS
