@@ -2,7 +2,6 @@
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -31,7 +30,6 @@ STARTED_AFTER_OPENING = "The questions cannot change once the consultation has o
 
 ACCEPT_ONCE_SECONDS = 10 * 60  # a resubmission of the same answers within this time returns the first
 SUSPECT_DUPLICATE_SECONDS = 24 * 60 * 60  # the same answers from the same client within a day are flagged
-CONTACT_KEEP_DAYS = 365  # after the consultation closes
 
 
 @dataclass
@@ -219,8 +217,8 @@ def response_submit(
 
 
 def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:
-    keep_until = timezone.localtime(consultation.closes_at).date() + timedelta(days=CONTACT_KEEP_DAYS)
-    contact = ContactRecord(consultation=consultation, email=email.strip().lower(), keep_until=keep_until)
+    """Erased by the retention schedule (consultation/retention.py), or sooner by the board."""
+    contact = ContactRecord(consultation=consultation, email=email.strip().lower())
     contact.full_clean()
     contact.save()
     return contact
@@ -233,12 +231,6 @@ def contacts_erase(*, consultation: Consultation, ids: list[int] | None, by: Use
     erased, _ = contacts.delete()
     audit_record(actor=by, action="contacts.erase", target=consultation, after={"erased": erased})
     return erased
-
-
-def contacts_erase_expired(*, today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    deleted, _ = ContactRecord.objects.filter(keep_until__lt=today).delete()
-    return deleted
 
 
 def response_find(*, consultation: Consultation, receipt_code: str) -> Response:

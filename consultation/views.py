@@ -18,6 +18,7 @@ from django_ratelimit.core import is_ratelimited
 
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.forms import add_service_errors
+from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
@@ -35,6 +36,7 @@ from .forms import (
     WardPopulationForm,
 )
 from .models import Comment, Consultation, Response, WardPopulation
+from .retention import contacts_erased_by
 
 BOARD = (Role.BOARD_MEMBER,)
 OFFICERS = (Role.BOARD_MEMBER, Role.COMMISSIONER)
@@ -647,7 +649,11 @@ class ContactsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
     template_name = "consultation/contacts.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(contacts=self.consultation.contacts.all(), **kwargs)
+        return super().get_context_data(
+            contacts=self.consultation.contacts.all(),
+            erased_by=contacts_erased_by(self.consultation, retention_schedule()),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         choice = request.POST.get("contact", "")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.views.generic import FormView, TemplateView
 
 from .access import user_has_role
 from .forms import SignInForm, add_service_errors
+from .retention_apply import retention_schedule
 from .roles import Role
 
 
@@ -26,7 +28,14 @@ class AccessibilityView(TemplateView):
 
 
 class PrivacyView(TemplateView):
+    """The privacy notice, its retention periods read from the schedule the retention command applies."""
+
     template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            retention=retention_schedule(), dpo=settings.DATA_PROTECTION_OFFICER, **kwargs
+        )
 
 
 class SignInView(auth_views.LoginView):

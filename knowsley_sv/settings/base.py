@@ -214,3 +214,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.security.csrf": {"level": "WARNING"}},
 }
+
+# --- Retention schedule (UK GDPR storage limitation) --------------------------------------------------------
+# How long each kind of record is kept: knowsley_sv/retention.py says from when and what happens at the end,
+# `manage.py apply_retention` (run daily) applies it, and the privacy notice is rendered from it. Each period
+# ("30 days", "18 months", "2 years") can be set from the environment as DJANGO_RETAIN_<KEY>.
+RETENTION = {
+    key: os.environ.get(f"DJANGO_RETAIN_{key.upper()}", default)
+    for key, default in {
+        "contacts": "30 days",  # after "you said, we did" is published: time to send residents the update
+        "contacts_unanswered": "1 year",  # after close, when no response has been published by then
+        "responses": "2 years",  # after the model version they informed is superseded; then comments go
+        "evidence": "6 years",  # after the contract ends (Limitation Act 1980: claims on a contract)
+        "signin": "90 days",  # sign-in records (django-axes)
+        "audit": "7 years",  # after the entry: longer than the contract records it explains; then anonymised
+    }.items()
+}
+try:
+    from knowsley_sv.retention import schedule as _retention_schedule  # pure: no Django, safe in settings
+
+    _retention_schedule(RETENTION)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+# Who residents and staff contact about their data: shown on the privacy notice. The defaults name the
+# council's data protection officer in general terms; set the real contact for a deployment.
+DATA_PROTECTION_OFFICER = {
+    "name": os.environ.get("DJANGO_DPO_NAME", "Data Protection Officer, Knowsley Council"),
+    "email": os.environ.get("DJANGO_DPO_EMAIL", "dpo@knowsley.gov.uk"),
+    "address": os.environ.get(
+        "DJANGO_DPO_ADDRESS", "Knowsley Council, Municipal Buildings, Archway Road, Huyton, L36 9UX"
+    ),
+}

@@ -117,9 +117,7 @@ def consultation():
         submitted_at=consultation.opens_at + timedelta(days=2),
     )
     add_response(consultation, {5: 50, 6: 50}, submitted_at=consultation.opens_at + timedelta(days=3))
-    ContactRecord.objects.create(
-        consultation=consultation, email="resident@example.org", keep_until="2030-01-01"
-    )
+    ContactRecord.objects.create(consultation=consultation, email="resident@example.org")
     return consultation
 
 

@@ -21,6 +21,7 @@ from consultation.models import Allocation, Comment, Consultation, ContactRecord
 from consultation.rules import ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
 from consultation.selectors import WEIGHTING_NEEDS_POPULATIONS
 from knowsley_sv.models import AuditEvent
+from knowsley_sv.retention import parse_period
 from knowsley_sv.roles import Role
 from outcomes.models import Outcome, SocialValueModel, Ward
 
@@ -1001,7 +1002,9 @@ def test_contact_records_can_be_erased_by_the_board(board):
     gone = services.contact_add(consultation=consultation, email="gone@example.org")
     page = board.get(url("contacts", consultation))
     assert "gone@example.org" in text_of(page)
-    assert f"{keep.keep_until:%Y}" in text_of(page)  # the retention date is shown
+    # the schedule's date: a year after close (DJANGO_RETAIN_CONTACTS_UNANSWERED), no response published yet
+    erased_by = parse_period("1 year").after(timezone.localtime(consultation.closes_at))
+    assert f"erases them on {erased_by:%-d %B %Y} at the latest" in text_of(page)
     board.post(url("contacts", consultation), {"contact": str(gone.pk)})
     assert list(ContactRecord.objects.all()) == [keep]
     board.post(url("contacts", consultation), {"contact": "all"})
