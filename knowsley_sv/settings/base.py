@@ -189,6 +189,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "knowsley_sv.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "knowsley_sv.views.signin_locked_out"  # the service's own page, and the audit row
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {
