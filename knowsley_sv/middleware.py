@@ -1,6 +1,5 @@
 """Requests the service refuses before any view reads them."""
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -34,6 +33,5 @@ class RefuseNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if carries_nul(request):
-            request.user = AnonymousUser()
             return render(request, "400.html", status=400)
         return self.get_response(request)
