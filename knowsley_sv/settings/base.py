@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "knowsley_sv.middleware.RefuseNulMiddleware",  # before anything reads the request (the session included)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -189,6 +190,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "knowsley_sv.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "knowsley_sv.views.signin_locked_out"  # the service's own page, and the audit row
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {
@@ -206,13 +208,29 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One handler, on the root logger: Django's own console handler on "django" is removed, so a line is written
+# once, debug or not. Refusals (4xx) are one line at INFO without a traceback (knowsley_sv/log_filters.py):
+# on django.request itself, and on the handler for the django.security.* loggers (a bad Host header, say).
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "knowsley_sv.log_filters.RefusalsAreOneLine"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.csrf": {"level": "WARNING"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals"],
+            "level": LOG_LEVEL,  # after the filter: DJANGO_LOG_LEVEL=WARNING leaves refusals out
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusals"]},
+        "django.security.csrf": {"level": "WARNING"},
+    },
 }
 
 # --- Retention schedule (UK GDPR storage limitation) --------------------------------------------------------

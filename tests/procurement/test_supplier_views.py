@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
 from procurement import rules, services
@@ -175,4 +176,6 @@ def test_a_supplier_adds_a_colleague_who_can_bid_for_the_same_organisation(clien
     colleague = SupplierMember.objects.select_related("user").get(user__username="al")
     assert colleague.organisation == supplier.supplier_member.organisation
     assert colleague.user.has_role(Role.SUPPLIER)
+    event = AuditEvent.objects.get(action="supplier.add_user")  # the admin cannot do this; the app records it
+    assert (event.actor, event.after) == (supplier, {"user": colleague.user.pk})
     assert "Al Jones" in client.get(reverse("procurement:supplier_home")).content.decode()
