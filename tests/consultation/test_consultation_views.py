@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultation import forms as consultation_forms
-from consultation import selectors, services, views
+from consultation import selectors, services
 from consultation.models import Response, WardPopulation
 from knowsley_sv.roles import Role
 from outcomes.models import Ward
@@ -172,8 +172,8 @@ def test_a_filled_honeypot_is_refused(client, open_consultation):
     assert not Response.objects.exists()
 
 
-def test_too_many_submissions_from_one_client_get_a_friendly_429(client, open_consultation, monkeypatch):
-    monkeypatch.setattr(views, "SUBMIT_RATE", "2/h")
+def test_too_many_submissions_from_one_client_get_a_friendly_429(client, open_consultation, settings):
+    settings.CONSULTATION_SUBMIT_RATE = "2/h"
     for _ in range(2):
         _complete(client, open_consultation)
     blocked = _complete(client, open_consultation)
