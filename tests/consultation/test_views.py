@@ -1101,25 +1101,32 @@ def test_duplicates_are_set_aside_before_counting_to_10(board):
     assert "Average points" in live
 
 
-def test_cells_under_10_are_suppressed():
+def test_no_count_under_10_is_shown_or_given_away_by_the_total():
+    """Issue 13: with one cell hidden, the total gave it away, and "Event 0" was shown under a line saying
+    counts under 10 are not. Online 12, paper 3, event 20 (35 responses): paper is under 10 and would be
+    35 - 12 - 20, so the next smallest (online, 12) is hidden with it. By ward: 3 in one ward and 0 in the
+    13 others and "prefer not to say" are hidden, but add up to 3, so the 12 goes too."""
     consultation = closed_consultation()
-    wards = list(Ward.objects.order_by("name")[:2])
-    for _ in range(12):
-        add_response(consultation, ward=wards[0])
-    for _ in range(3):
-        add_response(consultation, ward=wards[1], channel=Response.Channel.PAPER)
+    wards = list(Ward.objects.order_by("name")[:3])
+    for ward, channel, n in (
+        (wards[0], Response.Channel.ONLINE, 12),
+        (wards[1], Response.Channel.EVENT, 20),
+        (wards[2], Response.Channel.PAPER, 3),
+    ):
+        for _ in range(n):
+            add_response(consultation, ward=ward, channel=channel)
     body = text_of(Client().get(url("results", consultation)))
-    assert "15 responses" in body
-    assert "Average points" in body
+    assert "35 responses" in body
     rows = dict(
         re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th><td[^>]*>([^<]+)</td>', body)
     )
-    assert rows["Online"] == "12"
-    assert rows["Paper form"] == "Fewer than 10"
-    assert rows["Event"] == "0"
-    assert rows[escape(wards[0].name)] == "12"
-    assert rows[escape(wards[1].name)] == "Fewer than 10"
-    assert "3" not in {rows["Paper form"], rows[escape(wards[1].name)]}
+    assert (rows["Online"], rows["Paper form"], rows["Event"]) == ("Not shown", "Not shown", "20")
+    assert rows[escape(wards[1].name)] == "20"
+    assert {rows[escape(w.name)] for w in (wards[0], wards[2])} == {"Not shown"}
+    assert rows["Prefer not to say"] == "Not shown"
+    shown = [int(v) for v in rows.values() if v.isdigit()]
+    assert shown and min(shown) >= 10
+    assert "no count under 10 is shown, 0 included" in body
 
 
 def test_results_without_populations_say_they_are_unweighted():
