@@ -40,6 +40,7 @@ from .models import Comment, Consultation, Response, WardPopulation
 BOARD = (Role.BOARD_MEMBER,)
 OFFICERS = (Role.BOARD_MEMBER, Role.COMMISSIONER)
 COMMENTS_PER_PAGE = 50
+EXPORT_COLUMNS = {"responses": exports.RESPONSES_COLUMNS, "results": exports.RESULTS_COLUMNS}
 
 
 def client_of(request) -> str:
@@ -476,6 +477,7 @@ class ManageView(RoleRequiredMixin, ConsultationMixin, TemplateView):
             n_responses=c.responses.count(),
             n_pending=Comment.objects.filter(response__consultation=c, status=Comment.Status.PENDING).count(),
             n_contacts=c.contacts.count(),
+            export_columns=EXPORT_COLUMNS,
             **kwargs,
         )
 
@@ -583,6 +585,7 @@ class ManageResultsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
         include = self.request.GET.get("duplicates") == "include"
         return super().get_context_data(
             results=selectors.cached_results(self.consultation, include_duplicates=include, for_board=True),
+            export_columns=EXPORT_COLUMNS,
             **kwargs,
         )
 
