@@ -5,6 +5,7 @@ are on, so `manage.py check --deploy` is silent once DJANGO_SECRET_KEY and DJANG
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -191,6 +192,19 @@ AXES_CLIENT_IP_CALLABLE = "knowsley_sv.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "knowsley_sv.views.signin_locked_out"  # the service's own page, and the audit row
+
+# --- Consultation abuse controls (consultation/views.py), in the shared cache --------------------------
+# Per client address (knowsley_sv/client.py), whatever the browser says it is. A library PC or a council
+# office carries many honest residents behind one address: raise the limits for an event, not the key.
+# "N/h" (or /m, /s, /d, "N/15m"), as django-ratelimit reads it.
+CONSULTATION_SUBMIT_RATE = os.environ.get("DJANGO_CONSULTATION_SUBMIT_RATE", "20/h")
+CONSULTATION_RECEIPT_RATE = os.environ.get("DJANGO_CONSULTATION_RECEIPT_RATE", "30/h")
+for _name, _rate in (
+    ("DJANGO_CONSULTATION_SUBMIT_RATE", CONSULTATION_SUBMIT_RATE),
+    ("DJANGO_CONSULTATION_RECEIPT_RATE", CONSULTATION_RECEIPT_RATE),
+):
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f'{_name} must be a rate like "20/h"; got {_rate!r}.')
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {
