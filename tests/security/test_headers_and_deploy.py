@@ -223,7 +223,7 @@ def answer(client, consultation) -> None:
 
 @pytest.mark.django_db
 def test_the_submission_limit_counts_per_client(world, settings, caplog):
-    """One client at its limit gets the friendly 429; another device (address and browser) still answers.
+    """One client at its limit gets the friendly 429, in any browser; another address still answers.
     Neither address nor browser is stored with the answers or written to the logs."""
     settings.CONSULTATION_SUBMIT_RATE = "1/h"
     consultation = world.open_consultation
@@ -237,7 +237,11 @@ def test_the_submission_limit_counts_per_client(world, settings, caplog):
         limited = first.post(check_url(consultation), {"email": ""})
         answer(second, consultation)
         other = second.post(check_url(consultation), {"email": ""})
+        disguised = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="ProbeBrowser/2.0 (a new browser)")
+        answer(disguised, consultation)
+        still_limited = disguised.post(check_url(consultation), {"email": ""})
     assert limited.status_code == 429 and TOO_MANY in limited.content.decode()
+    assert still_limited.status_code == 429  # the limit is the address's, whatever the browser says
     assert 'class="govuk-template' in limited.content.decode()  # the service's page, not a bare error
     assert other.status_code == 302
     assert Response.objects.count() == before + 2
