@@ -16,9 +16,12 @@ def gds_helper(*fields, submit: str = "Save and continue") -> FormHelper:
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the fields it names, else in the summary."""
+    """Show a service's ValidationError on the form: on the fields it names (a form may rename them in
+    `service_fields`, service name -> form field), else in the summary."""
     if hasattr(error, "error_dict"):
+        renamed = getattr(form, "service_fields", {})
         for field, errors in error.error_dict.items():
+            field = renamed.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -11,6 +11,7 @@ NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
 
 
 class TenderDetailsForm(forms.ModelForm):
+    service_fields = {"deadline": "deadline_on"}
     deadline_on = DateInputField(label="Deadline for bids", help_text="Bids close at 12 noon on this day.")
 
     class Meta:

@@ -4,6 +4,7 @@ in the same transaction as a bid's write, against the tender row locked for upda
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -144,10 +145,17 @@ def tender_create(*, by: User, **fields) -> Tender:
 
 @transaction.atomic
 def tender_update(*, tender: Tender, by: User, **fields) -> Tender:
-    """Details, weights, price formula or deadline of a draft."""
+    """Details, weights, price formula or deadline of a draft. A tender once published (then withdrawn)
+    keeps bids, so its deadline may only move later; the change is in the audit row's before and after."""
     tender = _locked(tender)
     _require_draft(tender)
     _check_fields(fields)
+    if "deadline" in fields:
+        moved = rules.deadline_change_problems(
+            before=tender.deadline, after=fields["deadline"], ever_published=tender.published_at is not None
+        )
+        if moved:
+            raise ValidationError({"deadline": moved})
     before = _tender_snapshot(tender)
     for name, value in fields.items():
         setattr(tender, name, value)
@@ -227,6 +235,10 @@ def split_set(
     return tender
 
 
+def minimum_tender_period_days(procedure: str = "open") -> int:
+    return settings.MINIMUM_TENDER_PERIOD_DAYS[procedure]
+
+
 def tender_publication_problems(tender: Tender, now=None) -> list[str]:
     shares = dict(tender.shares.values_list("outcome__number", "share"))
     offered = dict(
@@ -244,17 +256,20 @@ def tender_publication_problems(tender: Tender, now=None) -> list[str]:
         indicators_offered=offered,
         deadline=tender.deadline,
         now=now or timezone.now(),
+        minimum_days=minimum_tender_period_days(),
     )
 
 
 @transaction.atomic
-def tender_publish(*, tender: Tender, by: User) -> Tender:
+def tender_publish(*, tender: Tender, by: User, now=None) -> Tender:
+    """Publish (or republish after a withdrawal): the tendering period is counted from now."""
+    now = now or timezone.now()
     tender = _locked(tender)
     _require_draft(tender)
-    problems = tender_publication_problems(tender)
+    problems = tender_publication_problems(tender, now=now)
     if problems:
         raise ValidationError(problems, code="not_publishable")
-    tender.status, tender.published_at = Tender.Status.PUBLISHED, timezone.now()
+    tender.status, tender.published_at = Tender.Status.PUBLISHED, now
     tender.save(update_fields=["status", "published_at"])
     audit_record(actor=by, action="tender.publish", target=tender, after=_tender_snapshot(tender))
     return tender

@@ -95,7 +95,7 @@ def _published_tender() -> Tender:
         specification="Clean four libraries.",
         service_area="Libraries",
         estimated_value=Decimal("80000"),
-        deadline=timezone.now() + timedelta(days=7),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(
         tender=tender,

@@ -24,7 +24,7 @@ def tender(db):
         specification="Cut the grass.",
         service_area="Parks",
         estimated_value=Decimal("100000"),
-        deadline=timezone.now() + timedelta(days=10),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(
         tender=tender,
