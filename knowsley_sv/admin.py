@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .audit import unsealed
 from .models import AuditEvent, User
 
 
@@ -40,3 +41,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("actor_label", "target_label", "action")
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return unsealed(super().get_queryset(request))

@@ -117,6 +117,14 @@ def format_deadline(deadline: datetime) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}:{local.minute:02d}{suffix}"
 
 
+def format_moment(moment: datetime) -> str:
+    """ "3:25pm on 2 December 2026", in UK time: when something happened, as a page tells it."""
+    local = moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local.minute:02d}{suffix} on {local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
 def _day(moment: datetime) -> date:
     return (moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment).date()
 
@@ -210,6 +218,24 @@ def bid_problems(
     if commitment_problems:
         problems["commitments"] = commitment_problems
     return problems
+
+
+def revision_changes(before: Mapping, after: Mapping) -> tuple[dict, dict]:
+    """What a revision changed, as (before, after) holding only the changed entries, one level deep:
+    {"price": "1000.00", "answers": {"Q1": "A"}} then {"price": "950.00", "answers": {"Q1": "B"}} gives
+    ({"price": "1000.00", "answers": {"Q1": "A"}}, {"price": "950.00", "answers": {"Q1": "B"}}); an entry
+    added or removed shows as None on the side it is missing from. Nothing changed: ({}, {})."""
+    old, new = {}, {}
+    for key in dict.fromkeys([*before, *after]):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if isinstance(was, Mapping) and isinstance(now, Mapping):
+            keys = [k for k in dict.fromkeys([*was, *now]) if was.get(k) != now.get(k)]
+            old[key], new[key] = {k: was.get(k) for k in keys}, {k: now.get(k) for k in keys}
+        else:
+            old[key], new[key] = was, now
+    return old, new
 
 
 # --- the scoring scale (DESIGN §5.3) ----------------------------------------------------------------

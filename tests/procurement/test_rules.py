@@ -283,6 +283,21 @@ def test_a_deadline_allowed_once_stays_allowed_when_it_moves_later(published, ho
         assert deadline - published > timedelta(days=minimum - 1, hours=-1)  # a day of 23 hours in March
 
 
+def test_a_moment_is_told_in_uk_time():
+    assert rules.format_moment(datetime(2026, 12, 2, 15, 25, tzinfo=UTC)) == "3:25pm on 2 December 2026"
+    assert rules.format_moment(datetime(2027, 6, 1, 23, 5, tzinfo=UTC)) == "12:05am on 2 June 2027"  # BST
+
+
+def test_a_revision_records_only_what_changed():
+    before = {"price": "1000.00", "answers": {"Q1": "A", "Q2": "B"}, "commitments": {"1.1": "2.00"}}
+    after = {"price": "950.00", "answers": {"Q1": "A", "Q2": "C"}, "commitments": {"6.3": "1.00"}}
+    assert rules.revision_changes(before, after) == (
+        {"price": "1000.00", "answers": {"Q2": "B"}, "commitments": {"1.1": "2.00", "6.3": None}},
+        {"price": "950.00", "answers": {"Q2": "C"}, "commitments": {"1.1": None, "6.3": "1.00"}},
+    )
+    assert rules.revision_changes(before, before) == ({}, {})
+
+
 def test_without_social_value_no_split_is_needed():
     tender = VALID_TENDER | {
         "price": 70,
