@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import AmountField, gds_helper
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 
@@ -65,6 +65,14 @@ class OutcomeForm(forms.ModelForm):
 
 
 class IndicatorForm(forms.ModelForm):
+    proxy_value = AmountField(
+        name="the proxy value",
+        example="£245.00",
+        max_digits=12,  # Indicator.proxy_value
+        label="Financial proxy (£ per unit), optional",
+        required=False,
+    )
+
     class Meta:
         model = Indicator
         fields = [
@@ -89,7 +97,6 @@ class IndicatorForm(forms.ModelForm):
         }
         widgets = {
             "proxy_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-            "proxy_value": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
         help_texts = {
             "proxy_licence": "For example Open Government Licence v3.0. Never National TOMs or HACT values.",
@@ -99,12 +106,6 @@ class IndicatorForm(forms.ModelForm):
             "name": {"required": "Enter what the indicator measures"},
             "unit": {"required": "Enter the unit, like people, hours or tonnes CO2e"},
             "evidence": {"required": "Enter the evidence a supplier must keep"},
-            "proxy_value": {
-                "invalid": "Enter the proxy value as an amount in pounds, like 245.00",
-                "min_value": "The proxy value cannot be negative",
-                "max_digits": "Enter a proxy value under £10,000,000,000",
-                "max_decimal_places": "Enter the proxy value to the nearest penny",
-            },
             "proxy_year": {"invalid": "Enter the edition year as 4 digits, like 2021"},
         }
 

@@ -1,9 +1,8 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
-from knowsley_sv.forms import gds_helper, template_literal
+from knowsley_sv.forms import AmountField, GovDateField, QuantityField, gds_helper, template_literal
 
 from .models import Tender
 
@@ -12,27 +11,25 @@ NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
 
 class TenderDetailsForm(forms.ModelForm):
     service_fields = {"deadline": "deadline_on"}
-    deadline_on = DateInputField(label="Deadline for bids", help_text="Bids close at 12 noon on this day.")
+    deadline_on = GovDateField(
+        name="the deadline for bids",
+        label="Deadline for bids",
+        help_text="Bids close at 12 noon on this day.",
+    )
+    estimated_value = AmountField(name="the estimated value", example="£250,000", label="Estimated value (£)")
 
     class Meta:
         model = Tender
         fields = ["title", "specification", "service_area", "estimated_value"]
-        labels = {"estimated_value": "Estimated value (£)", "specification": "Specification"}
-        widgets = {"estimated_value": forms.TextInput(attrs={"inputmode": "decimal"})}
+        labels = {"specification": "Specification"}
         error_messages = {
             "title": {"required": "Enter the tender's title"},
             "specification": {"required": "Enter the specification"},
             "service_area": {"required": "Enter the service area, like Highways or Adult social care"},
-            "estimated_value": {
-                "required": "Enter the estimated value in pounds",
-                "invalid": "Enter the estimated value as an amount, like 250000",
-                "min_value": "The estimated value cannot be negative",
-            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deadline_on"].error_messages.update({"required": "Enter the deadline for bids"})
         self.helper = gds_helper(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.textarea("specification", rows=10),
@@ -198,17 +195,11 @@ class SocialValueForm(forms.Form):
                 self.fields[offer] = forms.BooleanField(
                     label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"), required=False
                 )
-                self.fields[target] = forms.DecimalField(
+                self.fields[target] = QuantityField(
+                    name=f"the target for {indicator.code}",
+                    example="12",
                     label=escape(f"Target for {indicator.code} (optional), in {indicator.unit}"),
                     required=False,
-                    min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                    error_messages={
-                        "invalid": f"Enter the target for {indicator.code} as a number, like 12",
-                        "min_value": f"The target for {indicator.code} cannot be negative",
-                    },
                 )
                 self.initial.setdefault(offer, indicator.pk in offered)
                 self.initial.setdefault(target, offered.get(indicator.pk))
@@ -372,17 +363,7 @@ class BidForm(forms.Form):
     """A whole bid on one page: price, an answer per criterion, and per outcome a method statement and
     quantities of the offered indicators. Saving keeps a draft; submitting needs it complete."""
 
-    price = forms.DecimalField(
-        label="Total price (£)",
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "invalid": "Enter the price as an amount, like 125000",
-            "max_decimal_places": "Enter the price to the nearest penny",
-        },
-    )
+    price = AmountField(name="the bid price", example="£420,000", label="Total price (£)", required=False)
 
     def __init__(self, *args, criteria, sections, **kwargs):
         super().__init__(*args, **kwargs)
@@ -413,18 +394,12 @@ class BidForm(forms.Form):
             for item in section["indicators"]:
                 indicator = item.indicator
                 name = f"quantity_{indicator.pk}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = QuantityField(
+                    name=f"the quantity for {indicator.code}",
+                    example="12",
                     label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"),
                     help_text=f"Target: {item.target}" if item.target is not None else "",
                     required=False,
-                    min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                    error_messages={
-                        "invalid": f"Enter the quantity for {indicator.code} as a number, like 12",
-                        "min_value": f"The quantity for {indicator.code} cannot be negative",
-                    },
                 )
                 layout.append(Field.text(name, field_width=Fixed.TEN))
         self.helper = gds_helper(*layout)

@@ -814,15 +814,15 @@ def test_outcome_share_abc_message(board_client, draft):
         ({"name": ""}, {"name": IndicatorForm.Meta.error_messages["name"]["required"]}),
         (
             {"proxy_value": "lots"},
-            {"proxy_value": IndicatorForm.Meta.error_messages["proxy_value"]["invalid"]},
+            {"proxy_value": "Enter the proxy value in pounds, like £245.00"},
         ),
         (
             {"proxy_value": "-1", "proxy_source": "ONS", "proxy_year": "2024", "proxy_licence": "OGL"},
-            {"proxy_value": IndicatorForm.Meta.error_messages["proxy_value"]["min_value"]},
+            {"proxy_value": "The proxy value cannot be negative"},
         ),
         (
             {"proxy_value": "1.005", "proxy_source": "ONS", "proxy_year": "2024", "proxy_licence": "OGL"},
-            {"proxy_value": IndicatorForm.Meta.error_messages["proxy_value"]["max_decimal_places"]},
+            {"proxy_value": "Enter the proxy value to the nearest penny"},
         ),
         (
             {"proxy_value": "1", "proxy_source": "ONS", "proxy_year": "21", "proxy_licence": "OGL"},

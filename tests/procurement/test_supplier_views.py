@@ -173,6 +173,45 @@ def test_saving_a_submitted_bid_resubmits_it_and_every_message_says_what_happene
     assert "bid.revise" in listed()
 
 
+PRICE_INVALID = "Enter the bid price in pounds, like £420,000"
+QUANTITY_INVALID = "Enter the quantity for 6.3 as a number, like 12"
+
+
+@pytest.mark.parametrize(
+    ("price", "carbon", "message"),
+    [
+        ("1e3", "", PRICE_INVALID),  # was stored as £1,000
+        ("٤٢٠٠٠٠", "", PRICE_INVALID),  # Arabic-Indic digits: was stored as £420,000
+        ("४२००००", "", PRICE_INVALID),  # Devanagari
+        ("４２００００", "", PRICE_INVALID),  # full-width
+        ("42\x000", "", PRICE_INVALID),
+        ("1_000", "", PRICE_INVALID),
+        ("--5", "", PRICE_INVALID),
+        ("9" * 10_000, "", PRICE_INVALID),
+        ("-5", "", "The bid price cannot be negative"),
+        ("1,000,000,000,000", "", "The bid price must be £999,999,999,999 or less"),
+        ("420000.001", "", "Enter the bid price to the nearest penny"),
+        ("420000", "1e3", QUANTITY_INVALID),
+        ("420000", "٣", QUANTITY_INVALID),
+        ("420000", "-2", "The quantity for 6.3 cannot be negative"),
+    ],
+)
+def test_hostile_figures_are_refused_through_the_bid_form(client, supplier, tender, price, carbon, message):
+    response = client.post(
+        reverse("procurement:bid", args=[tender.reference]),
+        {"price": price, _field(tender, "carbon"): carbon, "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.parametrize("price", ["420,000", "£420,000", " £420,000.00 ", "420000"])
+def test_the_bid_price_is_read_as_people_type_it(client, supplier, tender, price):
+    client.post(reverse("procurement:bid", args=[tender.reference]), {"price": price, "submit": "1"})
+    assert Bid.objects.get().price == Decimal("420000.00")
+
+
 def test_a_late_submission_is_refused_and_nothing_saved_is_lost(client, supplier, tender):
     url = reverse("procurement:bid", args=[tender.reference])
     client.post(url, {"price": "1000", "submit": "1"})
