@@ -45,6 +45,9 @@ def app_env() -> dict[str, str]:
     env.setdefault("DJANGO_SECURE_COOKIES", "0")  # production.py forces secure cookies anyway (README)
     env.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     env.setdefault("BENCH_PASSWORD", "bench-" + secrets.token_urlsafe(24))
+    # The submission rate limit keys on the client's address, and every bench resident comes from 127.0.0.1:
+    # a limit no run reaches, so the load measures the limiter's cost without being refused by it.
+    env.setdefault("DJANGO_CONSULTATION_SUBMIT_RATE", "10000000/h")
     return env
 
 
@@ -139,29 +142,34 @@ class Gunicorn:
 
 
 class Browser:
-    """One visitor: its own cookies and User-Agent (the submission rate limit keys on IP + User-Agent).
+    """One visitor: its own cookies and User-Agent, and (`address`, behind DJANGO_BEHIND_PROXY=1) its own
+    client address in X-Forwarded-For, the key of the submission rate limit.
 
     Cookies are kept by hand and sent over plain http even when marked Secure: production settings force
     Secure cookies, and the bench talks http to gunicorn on loopback (a TLS proxy would sit in front).
     Redirects are not followed, so every request is timed on its own.
     """
 
-    def __init__(self, base: str, user_agent: str = "ksv-bench", cookies: dict | None = None):
+    def __init__(
+        self, base: str, user_agent: str = "ksv-bench", cookies: dict | None = None, address: str = ""
+    ):
         parsed = urllib.parse.urlsplit(base)
         self.host, self.port = parsed.hostname, parsed.port
-        self.user_agent = user_agent
+        self.user_agent, self.address = user_agent, address
         self.cookies: dict[str, str] = dict(cookies or {})
         self.timings: list[tuple[str, int, float]] = []  # (label, status, seconds)
 
     def with_base(self, base: str) -> "Browser":
-        """The same visitor (cookies, user agent) talking to another app server."""
-        other = Browser(base, self.user_agent, self.cookies)
+        """The same visitor (cookies, user agent, address) talking to another app server."""
+        other = Browser(base, self.user_agent, self.cookies, self.address)
         other.cookies = self.cookies  # shared, so cookies set by either server are kept
         other.timings = self.timings
         return other
 
     def request(self, method: str, path: str, data: dict | None = None, label: str = ""):
         headers = {"User-Agent": self.user_agent, "Host": f"{self.host}:{self.port}"}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address  # as the load balancer would append it
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

@@ -203,7 +203,9 @@ def counts(targets: dict) -> dict:
             assert response.status_code == 200, (path, response.status_code)
             measured.append(len(captured))
         result[name] = measured
-    # The submission journey: every step of one resident (anonymous), as the harness drives it.
+    # The submission journey: every step of one resident (anonymous), as the harness drives it. A new browser
+    # each run, so the final POST stores a response rather than returning the same answers' first one (the
+    # accept-once check keys on address and browser); the rate limit keys on the address, set high by app_env.
     client = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT=f"bench-counts/{timezone.now().timestamp()}")
     slug = targets["open_slug"]
     steps = f"/consultations/{slug}/respond"

@@ -96,8 +96,9 @@ def python_floor(base: str, duration: int, concurrency: int) -> dict:
 def journeys(base: str, slug: str, duration: int, concurrency: int, run_id: str) -> dict:
     """Residents answering through the real forms, back to back, for `duration` seconds.
 
-    Each iteration is a new resident (new cookies, new User-Agent so the 20/h per-client rate limit never
-    applies): GET+POST points, comments, about you; GET check; POST check (stores the response); GET done.
+    Each iteration is a new resident (new cookies, new User-Agent; all from 127.0.0.1, so app_env sets the
+    per-address rate limit out of reach): GET+POST points, comments, about you; GET check; POST check
+    (stores the response); GET done.
     """
     deadline = time.time() + duration
     lock = threading.Lock()

@@ -219,9 +219,31 @@ def weighted_means(
 
 
 # --- Disclosure control -------------------------------------------------------------------------------------
-def suppress(count: int, *, threshold: int = SUPPRESSION_THRESHOLD) -> int | None:
-    """The count to publish: None (hidden) when 0 < count < threshold, so small groups cannot be singled out;
-    0 and counts of at least the threshold are shown as they are."""
-    if count < 0:
-        raise ValueError(NEGATIVE_COUNT.format(count=count))
-    return None if 0 < count < threshold else count
+def suppress_breakdown(
+    counts: Sequence[int], *, threshold: int = SUPPRESSION_THRESHOLD
+) -> tuple[list[int | None], int | None]:
+    """The counts of a breakdown (responses by ward, channel, day, ...) and its total as they may be
+    published, None where hidden, so that no count under `threshold` can be read or worked out.
+
+    Primary suppression hides every count under the threshold, 0 included (one rule a reader can check: no
+    published count is under 10). Secondary suppression stops the total giving a hidden count away: while
+    exactly one count is hidden, or the hidden counts add up to 1 to threshold - 1 (the total minus the
+    shown counts), the smallest shown count is hidden as well (the first of equals). If every count is then
+    hidden and they still add up to so few, the total is hidden too. Hidden counts that add up to 0 give
+    nobody away.
+    """
+    for count in counts:
+        if count < 0:
+            raise ValueError(NEGATIVE_COUNT.format(count=count))
+    cells: list[int | None] = [None if count < threshold else count for count in counts]
+
+    def exposed() -> bool:
+        hidden = [count for count, cell in zip(counts, cells, strict=True) if cell is None]
+        return len(hidden) == 1 or 0 < sum(hidden) < threshold
+
+    while exposed():
+        shown = [i for i, cell in enumerate(cells) if cell is not None]
+        if not shown:
+            return cells, None
+        cells[min(shown, key=lambda i: (counts[i], i))] = None
+    return cells, sum(counts)

@@ -264,12 +264,12 @@ class Comment(models.Model):
 
 
 class ContactRecord(models.Model):
-    """An email address for updates, kept apart from any response and erasable on its own."""
+    """An email address for updates, kept apart from any response and erasable on its own. The retention
+    schedule erases it (consultation/retention.py); the board can erase it sooner."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="contacts")
     email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
-    keep_until = models.DateField(help_text="Erased after this date at the latest")
 
     class Meta:
         ordering = ["created_at"]

@@ -62,7 +62,19 @@ def answers_fingerprint(answers: Mapping) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def client_key(*, secret: str, remote_addr: str, user_agent: str) -> str:
-    """A keyed hash of the client, used only as a cache key (rate limits, duplicates); never stored."""
-    message = f"{remote_addr}|{user_agent}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+def client_key(*, secret: str, address: str) -> str:
+    """A keyed hash of the client's network address (knowsley_sv.client.client_address), the key of the rate
+    limits and of the suspected-duplicate flag: whatever the browser says it is, the same address is the same
+    client. Used only as a cache key; never stored."""
+    return _keyed(secret, address)
+
+
+def device_key(*, secret: str, address: str, user_agent: str) -> str:
+    """A keyed hash of the address and the browser, the key of "the same answers sent twice are accepted
+    once": a double click or a retry comes from the same browser, while two residents behind one address
+    (an office, a library) must each get their own receipt. Used only as a cache key; never stored."""
+    return _keyed(secret, address, user_agent)
+
+
+def _keyed(secret: str, *parts: str) -> str:
+    return hmac.new(secret.encode(), "|".join(parts).encode(), hashlib.sha256).hexdigest()[:32]

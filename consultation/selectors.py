@@ -142,15 +142,18 @@ def results(consultation: Consultation, *, include_duplicates: bool = False) -> 
     wards = {w.pk: w for w in Ward.objects.select_related("population")}  # 7
 
     n = counts["total"] if include_duplicates else counts["total"] - counts["duplicates"]
-    suppress = aggregation.suppress
     result = Results(
         n_responses=n,
         n_duplicates=counts["duplicates"],
         include_duplicates=include_duplicates,
-        by_channel=[(label, suppress(by_channel.get(value, 0))) for value, label in Response.Channel.choices],
-        by_ward=[(w.name, suppress(ward_counts.get(w.pk, 0))) for w in wards.values()]
-        + [(PREFER_NOT_TO_SAY, suppress(ward_counts.get(None, 0)))],
-        by_day=[(day, suppress(count)) for day, count in by_day],
+        by_channel=_published(
+            [(label, by_channel.get(value, 0)) for value, label in Response.Channel.choices]
+        ),
+        by_ward=_published(
+            [(w.name, ward_counts.get(w.pk, 0)) for w in wards.values()]
+            + [(PREFER_NOT_TO_SAY, ward_counts.get(None, 0))]
+        ),
+        by_day=_published(by_day),
         outcomes=[],
     )
     for outcome in outcomes:
@@ -176,6 +179,13 @@ def results(consultation: Consultation, *, include_duplicates: bool = False) -> 
         )
     _weight(result, ward_counts=ward_counts, sums=sums, wards=wards)
     return result
+
+
+def _published(breakdown: list[tuple[object, int]]) -> list[tuple[object, int | None]]:
+    """A breakdown whose counts add up to the number of responses (which the page shows), with small cells
+    and any cell that would give one away hidden (aggregation.suppress_breakdown)."""
+    cells, _total = aggregation.suppress_breakdown([count for _, count in breakdown])
+    return [(label, cell) for (label, _), cell in zip(breakdown, cells, strict=True)]
 
 
 def _weight(result: Results, *, ward_counts: dict, sums: dict, wards: dict) -> None:

@@ -2,7 +2,6 @@
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -29,9 +28,8 @@ SPLIT_ALREADY_ADOPTED = "The proposed split was already adopted into version {ve
 NOTHING_TO_ADOPT = "There are not enough responses to propose a split."
 STARTED_AFTER_OPENING = "The questions cannot change once the consultation has opened."
 
-ACCEPT_ONCE_SECONDS = 10 * 60  # a resubmission of the same answers within this time returns the first
-SUSPECT_DUPLICATE_SECONDS = 24 * 60 * 60  # the same answers from the same client within a day are flagged
-CONTACT_KEEP_DAYS = 365  # after the consultation closes
+ACCEPT_ONCE_SECONDS = 10 * 60  # the same answers from the same browser within this time return the first
+SUSPECT_DUPLICATE_SECONDS = 24 * 60 * 60  # the same answers from the same address within a day are flagged
 
 
 @dataclass
@@ -147,6 +145,7 @@ def response_submit(
     channel: str = Response.Channel.ONLINE,
     entered_by: User | None = None,
     client: str = "",
+    device: str = "",
     submitted_at=None,
     email: str = "",
     outcomes: Sequence[Outcome] | None = None,
@@ -156,14 +155,20 @@ def response_submit(
     outcomes) and `ward_ids` (every ward's id) when the caller has them already; read from the database
     when not.
 
-    The same answers from the same client within ACCEPT_ONCE_SECONDS return the first response (a double
-    click or a retry makes one response); within a day they are stored but flagged as a suspected duplicate.
-    Client keys live only in the cache, never in the database.
+    `client` is the keyed hash of the sender's address and `device` of its address and browser (the
+    client's when not given). The same answers from the same device within ACCEPT_ONCE_SECONDS return the
+    first response: a double click or a retry makes one response. The same answers from the same client
+    within a day, whatever the browser, are stored but flagged as a suspected duplicate (never deleted: an
+    office or a library carries many residents behind one address); the results are shown with and without
+    them. The accept-once check keys on the device, not the address, because it hands back the first
+    response's receipt code: two residents behind one address who happen to give the same answers must
+    each get their own. Keys live only in the cache, never in the database.
     """
     check_accepting(consultation, channel=channel)
     outcomes = _check_answers(consultation, answers, outcomes, ward_ids)
     fingerprint = rules.answers_fingerprint(answers.as_dict())
-    once_key = f"consultation:{consultation.pk}:once:{client}:{fingerprint}" if client else None
+    device = device or client
+    once_key = f"consultation:{consultation.pk}:once:{device}:{fingerprint}" if device else None
     seen_key = f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None
     receipt = Response._meta.get_field("receipt_code").default()
     first = True
@@ -176,7 +181,8 @@ def response_submit(
             if earlier and cache.get(_withdrawn_key(earlier)):
                 # The earlier response was withdrawn: this is a fresh response with its own code.
                 cache.set(once_key, receipt, ACCEPT_ONCE_SECONDS)
-                cache.delete(seen_key)
+                if seen_key:
+                    cache.delete(seen_key)
                 first = True
             else:
                 receipt = earlier or receipt
@@ -219,8 +225,8 @@ def response_submit(
 
 
 def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:
-    keep_until = timezone.localtime(consultation.closes_at).date() + timedelta(days=CONTACT_KEEP_DAYS)
-    contact = ContactRecord(consultation=consultation, email=email.strip().lower(), keep_until=keep_until)
+    """Erased by the retention schedule (consultation/retention.py), or sooner by the board."""
+    contact = ContactRecord(consultation=consultation, email=email.strip().lower())
     contact.full_clean()
     contact.save()
     return contact
@@ -233,12 +239,6 @@ def contacts_erase(*, consultation: Consultation, ids: list[int] | None, by: Use
     erased, _ = contacts.delete()
     audit_record(actor=by, action="contacts.erase", target=consultation, after={"erased": erased})
     return erased
-
-
-def contacts_erase_expired(*, today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    deleted, _ = ContactRecord.objects.filter(keep_until__lt=today).delete()
-    return deleted
 
 
 def response_find(*, consultation: Consultation, receipt_code: str) -> Response:

@@ -17,7 +17,9 @@ from django.views.generic import FormView, ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
+from knowsley_sv.client import client_address
 from knowsley_sv.forms import add_service_errors
+from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
@@ -35,17 +37,24 @@ from .forms import (
     WardPopulationForm,
 )
 from .models import Comment, Consultation, Response, WardPopulation
+from .retention import contacts_erased_by
 
 BOARD = (Role.BOARD_MEMBER,)
 OFFICERS = (Role.BOARD_MEMBER, Role.COMMISSIONER)
 COMMENTS_PER_PAGE = 50
-SUBMIT_RATE = "20/h"  # per client, in the shared cache
+EXPORT_COLUMNS = {"responses": exports.RESPONSES_COLUMNS, "results": exports.RESULTS_COLUMNS}
 
 
 def client_of(request) -> str:
-    return rules.client_key(
+    """Who is sending (the rate limits, the duplicate flag): the client's address, keyed with the secret."""
+    return rules.client_key(secret=settings.SECRET_KEY, address=client_address(request))
+
+
+def device_of(request) -> str:
+    """Which browser is sending (the same answers twice are accepted once): address and User-Agent."""
+    return rules.device_key(
         secret=settings.SECRET_KEY,
-        remote_addr=request.META.get("REMOTE_ADDR", ""),
+        address=client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
     )
 
@@ -277,7 +286,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
             request,
             group="consultation-submit",
             key=_ratelimit_key,
-            rate=SUBMIT_RATE,
+            rate=settings.CONSULTATION_SUBMIT_RATE,
             method="POST",
             increment=True,
         ):
@@ -290,6 +299,7 @@ class CheckAnswersView(ResidentStepMixin, FormView):
                 consultation=self.consultation,
                 answers=_answers_from(self.answers.get()),
                 client=client_of(self.request),
+                device=device_of(self.request),
                 email=form.cleaned_data["email"],
                 outcomes=self.outcomes,
                 ward_ids={pk for pk, _ in selectors.public_wards()},
@@ -324,7 +334,7 @@ class YourResponseView(ConsultationMixin, FormView):
             request,
             group="consultation-receipt",
             key=_ratelimit_key,
-            rate="30/h",
+            rate=settings.CONSULTATION_RECEIPT_RATE,
             method="POST",
             increment=True,
         ):
@@ -469,6 +479,7 @@ class ManageView(RoleRequiredMixin, ConsultationMixin, TemplateView):
             n_responses=c.responses.count(),
             n_pending=Comment.objects.filter(response__consultation=c, status=Comment.Status.PENDING).count(),
             n_contacts=c.contacts.count(),
+            export_columns=EXPORT_COLUMNS,
             **kwargs,
         )
 
@@ -576,6 +587,7 @@ class ManageResultsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
         include = self.request.GET.get("duplicates") == "include"
         return super().get_context_data(
             results=selectors.cached_results(self.consultation, include_duplicates=include, for_board=True),
+            export_columns=EXPORT_COLUMNS,
             **kwargs,
         )
 
@@ -647,7 +659,11 @@ class ContactsView(RoleRequiredMixin, ConsultationMixin, TemplateView):
     template_name = "consultation/contacts.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(contacts=self.consultation.contacts.all(), **kwargs)
+        return super().get_context_data(
+            contacts=self.consultation.contacts.all(),
+            erased_by=contacts_erased_by(self.consultation, retention_schedule()),
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         choice = request.POST.get("contact", "")

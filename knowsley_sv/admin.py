@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 
+from . import services
 from .audit import unsealed
 from .models import AuditEvent, User
 
@@ -8,10 +10,15 @@ from .models import AuditEvent, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     """Administrators manage accounts and roles, but cannot raise anyone to superuser, grant permissions
-    one by one, or change their own roles: being an administrator grants no other role (roles.py)."""
+    one by one, or change their own roles: being an administrator grants no other role (roles.py).
+
+    Every change of an account's roles or of its active, staff and superuser switches, and every password an
+    administrator sets, goes in the app's audit trail (not only the admin's own log), in the same transaction.
+    """
 
     list_display = ("username", "first_name", "last_name", "email", "is_active", "is_staff")
     list_filter = ("groups", "is_active", "is_staff")
+    actions = ["unlock_signin"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -20,6 +27,28 @@ class UserAdmin(BaseUserAdmin):
             if obj is not None and obj.pk == request.user.pk:
                 readonly += ["groups", "is_staff", "is_active"]
         return readonly
+
+    def save_model(self, request, obj, form, change):
+        # The state before the change is read from the database: `obj` already holds the form's values.
+        form.account_before = services.account_state(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the roles (groups) are saved here
+        services.account_change_record(user=form.instance, by=request.user, before=form.account_before)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                services.account_password_set_record(user=User.objects.get(pk=id), by=request.user)
+        return response
+
+    @admin.action(description="Unlock sign-in", permissions=["change"])
+    def unlock_signin(self, request, queryset):
+        for user in queryset:
+            services.signin_unlock(user=user, by=request.user)
+        self.message_user(request, f"Sign-in unlocked for {len(queryset)} account(s).", messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from .access import user_has_role
@@ -35,7 +36,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
 
 def service(request) -> dict:
     """Service name, navigation for the signed-in roles, and the review-overdue banner for the board."""
-    user = request.user
+    # No user yet when a request is refused before the authentication middleware (a bad Host header, a NUL).
+    user = getattr(request, "user", None) or AnonymousUser()
     items = _nav_for(user)
     # The longest matching address is the active item (/consultations/manage/ over /consultations/).
     active = max((url for _, url in items if request.path.startswith(url)), key=len, default=None)

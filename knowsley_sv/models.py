@@ -37,7 +37,8 @@ class AuditEvent(models.Model):
     """An append-only record of who did what, when, with the state before and after.
 
     Written by services in the same transaction as the change; nobody edits or deletes an entry through
-    the app or the admin.
+    the app or the admin. Only the retention schedule touches it: past its period an entry is anonymised
+    (knowsley_sv/retention_apply.py).
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -114,8 +114,6 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "outcomes.view_ward",
         "outcomes.change_ward",
         "procurement.view_tender",
-        "procurement.add_suppliermember",
-        "procurement.change_suppliermember",
-        "procurement.view_suppliermember",
+        "procurement.view_suppliermember",  # to look only: suppliers add their colleagues in the app
     },
 }

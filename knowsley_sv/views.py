@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.views.generic import FormView, TemplateView
 
+from . import services
 from .access import user_has_role
 from .forms import SignInForm, add_service_errors
+from .retention_apply import retention_schedule
 from .roles import Role
 
 
@@ -26,7 +30,14 @@ class AccessibilityView(TemplateView):
 
 
 class PrivacyView(TemplateView):
+    """The privacy notice, its retention periods read from the schedule the retention command applies."""
+
     template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            retention=retention_schedule(), dpo=settings.DATA_PROTECTION_OFFICER, **kwargs
+        )
 
 
 class SignInView(auth_views.LoginView):
@@ -37,6 +48,22 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     pass
+
+
+def signin_locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): the service's own page, 429. The attempt that
+    reaches the limit is the moment of the lockout, which goes in the audit trail; later refusals do not."""
+    from axes.helpers import get_client_username
+
+    failures = getattr(request, "axes_failures_since_start", 0)
+    if failures == settings.AXES_FAILURE_LIMIT:
+        services.signin_lockout_record(
+            username=get_client_username(request, credentials),
+            address=request.axes_ip_address,
+            failures=failures,
+        )
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 class ServiceFormView(FormView):

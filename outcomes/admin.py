@@ -1,15 +1,30 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from knowsley_sv.admin import ReadOnlyAdmin
 
 from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, SocialValueModel, Ward
 
+ORGANISATION_NOT_DELETED = (
+    "An organisation cannot be deleted, because the service's records refer to it. "
+    "Change its details instead, or make the accounts of the people who act for it inactive."
+)
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Never deleted here, whoever asks (superusers included), in the same words whatever refers to it: the
+    list of what a deletion would touch would otherwise name a sealed bid before the deadline."""
+
     list_display = ("name", "sector", "size", "is_local", "is_founding_partner")
     list_filter = ("sector", "size", "is_local")
     search_fields = ("name",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied(ORGANISATION_NOT_DELETED)
 
 
 @admin.register(BoardMembership)

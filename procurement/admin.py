@@ -6,7 +6,10 @@ from .models import Bid, SupplierMember, Tender
 
 
 @admin.register(SupplierMember)
-class SupplierMemberAdmin(admin.ModelAdmin):
+class SupplierMemberAdmin(ReadOnlyAdmin):
+    """To look only: who acts for a supplier is the supplier's own (colleagues are added in the app, and
+    audited). An administrator who could add a membership could make an account that reads a sealed bid."""
+
     list_display = ("user", "organisation")
     list_select_related = ("user", "organisation")
 

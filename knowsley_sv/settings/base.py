@@ -5,6 +5,7 @@ are on, so `manage.py check --deploy` is silent once DJANGO_SECRET_KEY and DJANG
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "knowsley_sv.middleware.RefuseNulMiddleware",  # before anything reads the request (the session included)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,6 +197,20 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "knowsley_sv.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "knowsley_sv.views.signin_locked_out"  # the service's own page, and the audit row
+
+# --- Consultation abuse controls (consultation/views.py), in the shared cache --------------------------
+# Per client address (knowsley_sv/client.py), whatever the browser says it is. A library PC or a council
+# office carries many honest residents behind one address: raise the limits for an event, not the key.
+# "N/h" (or /m, /s, /d, "N/15m"), as django-ratelimit reads it.
+CONSULTATION_SUBMIT_RATE = os.environ.get("DJANGO_CONSULTATION_SUBMIT_RATE", "20/h")
+CONSULTATION_RECEIPT_RATE = os.environ.get("DJANGO_CONSULTATION_RECEIPT_RATE", "30/h")
+for _name, _rate in (
+    ("DJANGO_CONSULTATION_SUBMIT_RATE", CONSULTATION_SUBMIT_RATE),
+    ("DJANGO_CONSULTATION_RECEIPT_RATE", CONSULTATION_RECEIPT_RATE),
+):
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", _rate):
+        raise ImproperlyConfigured(f'{_name} must be a rate like "20/h"; got {_rate!r}.')
 
 # Content security policy (django-csp): only our own origin; the one inline script carries a nonce.
 CONTENT_SECURITY_POLICY = {
@@ -212,11 +228,59 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One handler, on the root logger: Django's own console handler on "django" is removed, so a line is written
+# once, debug or not. Refusals (4xx) are one line at INFO without a traceback (knowsley_sv/log_filters.py):
+# on django.request itself, and on the handler for the django.security.* loggers (a bad Host header, say).
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "knowsley_sv.log_filters.RefusalsAreOneLine"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.csrf": {"level": "WARNING"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals"],
+            "level": LOG_LEVEL,  # after the filter: DJANGO_LOG_LEVEL=WARNING leaves refusals out
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusals"]},
+        "django.security.csrf": {"level": "WARNING"},
+    },
+}
+
+# --- Retention schedule (UK GDPR storage limitation) --------------------------------------------------------
+# How long each kind of record is kept: knowsley_sv/retention.py says from when and what happens at the end,
+# `manage.py apply_retention` (run daily) applies it, and the privacy notice is rendered from it. Each period
+# ("30 days", "18 months", "2 years") can be set from the environment as DJANGO_RETAIN_<KEY>.
+RETENTION = {
+    key: os.environ.get(f"DJANGO_RETAIN_{key.upper()}", default)
+    for key, default in {
+        "contacts": "30 days",  # after "you said, we did" is published: time to send residents the update
+        "contacts_unanswered": "1 year",  # after close, when no response has been published by then
+        "responses": "2 years",  # after the model version they informed is superseded; then comments go
+        "evidence": "6 years",  # after the contract ends (Limitation Act 1980: claims on a contract)
+        "signin": "90 days",  # sign-in records (django-axes)
+        "audit": "7 years",  # after the entry: longer than the contract records it explains; then anonymised
+    }.items()
+}
+try:
+    from knowsley_sv.retention import schedule as _retention_schedule  # pure: no Django, safe in settings
+
+    _retention_schedule(RETENTION)
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+# Who residents and staff contact about their data: shown on the privacy notice. The defaults name the
+# council's data protection officer in general terms; set the real contact for a deployment.
+DATA_PROTECTION_OFFICER = {
+    "name": os.environ.get("DJANGO_DPO_NAME", "Data Protection Officer, Knowsley Council"),
+    "email": os.environ.get("DJANGO_DPO_EMAIL", "dpo@knowsley.gov.uk"),
+    "address": os.environ.get(
+        "DJANGO_DPO_ADDRESS", "Knowsley Council, Municipal Buildings, Archway Road, Huyton, L36 9UX"
+    ),
 }

@@ -41,6 +41,7 @@ pytestmark = [
 ]
 
 RESIDENTS = 24
+SURGE_RATE = "1000/h"  # every resident here comes from one address (the limit's key): an event's setting
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -51,7 +52,8 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 class Resident:
-    """One resident's browser: its own cookies (session, CSRF) and user agent (the rate limit's key)."""
+    """One resident's browser: its own cookies (session, CSRF) and user agent. Every resident comes from
+    127.0.0.1, the rate limit's key: the tests raise CONSULTATION_SUBMIT_RATE, as a busy event would."""
 
     def __init__(self, base: str, number: int):
         self.base, self.number = base, number
@@ -105,7 +107,8 @@ def respond(base: str, slug: str, number: int, ward_id: int, *, twice: bool = Tr
     return resident
 
 
-def test_concurrent_submissions_are_each_stored_once_with_no_errors(live_server):
+def test_concurrent_submissions_are_each_stored_once_with_no_errors(live_server, settings):
+    settings.CONSULTATION_SUBMIT_RATE = SURGE_RATE  # the live server runs in this process
     consultation = make_consultation(slug="surge")
     wards = list(Ward.objects.values_list("pk", flat=True))
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -148,6 +151,7 @@ class Gunicorn:
             "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port_db}/{db['NAME']}",
             "CACHE_URL": f"redis://{REDIS[0]}:{REDIS[1]}/14",
             "DJANGO_RELEASE": release,  # this test's own cache keys
+            "DJANGO_CONSULTATION_SUBMIT_RATE": SURGE_RATE,
             "PYTHONPATH": str(ROOT),
         }
         if not shared_cache:

@@ -16,7 +16,7 @@ from consultation.aggregation import (
     mean_of_histogram,
     poststratification_weights,
     share_giving_any,
-    suppress,
+    suppress_breakdown,
     weighted_means,
 )
 
@@ -224,15 +224,40 @@ def test_weighted_means_ignore_strata_without_a_weight():
     assert weighted_means(sums=sums, sample={"A": 1, "B": 1}, weights={"A": 1.0}) == {1: 100.0}
 
 
-@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, None), (9, None), (10, 10), (250, 250)])
-def test_cells_under_ten_are_suppressed(count, shown):
-    assert suppress(count) == shown
+# Small cells (issue 13): a breakdown as published beside its total. "Hidden" is None.
+@pytest.mark.parametrize(
+    ("counts", "cells", "total"),
+    [
+        ([12, 30, 45], [12, 30, 45], 87),  # nothing under 10: all shown
+        # One ward under 10: total 86 - 25 - 40 would give the 3 away, so the next smallest (18) goes too.
+        ([3, 25, 40, 18], [None, 25, 40, None], 86),
+        # Two small cells adding up to 7: hidden together they still give 7 away, so 40 goes too.
+        ([3, 4, 40], [None, None, None], 47),
+        # Online 12, paper 3, event 0 (the issue's page): 3 + 0 is under 10, so online is hidden too.
+        ([12, 3, 0], [None, None, None], 15),
+        ([500, 0, 0], [500, None, None], 500),  # the hidden counts add up to 0: nobody is given away
+        ([50, 0], [None, None], 50),  # one hidden cell alone is read off the total, even a 0
+        ([3, 20, 20], [None, None, 20], 43),  # equal smallest: the first
+        ([0, 3, 40, 60], [None, None, None, 60], 103),  # 0 + 3 is under 10: 40 goes too
+        ([5], [None], None),  # the whole breakdown is under 10: the total is hidden too
+        ([2, 3], [None, None], None),
+        ([10, 10], [10, 10], 20),  # 10 is shown
+        ([], [], 0),
+    ],
+)
+def test_small_cells_and_any_cell_that_gives_one_away_are_hidden(counts, cells, total):
+    assert suppress_breakdown(counts) == (cells, total)
 
 
-def test_suppression_threshold_can_be_changed():
+def test_the_suppression_threshold_is_10_and_can_be_changed():
     assert aggregation.SUPPRESSION_THRESHOLD == 10
-    assert suppress(4, threshold=5) is None
-    assert suppress(5, threshold=5) == 5
+    assert suppress_breakdown([6, 12, 30]) == ([None, None, 30], 48)
+    assert suppress_breakdown([6, 12, 30], threshold=5) == ([6, 12, 30], 48)
+
+
+def test_a_breakdown_with_a_negative_count_is_refused():
+    with pytest.raises(ValueError, match="cannot be negative"):
+        suppress_breakdown([12, -1])
 
 
 # --- Helpers for the properties -----------------------------------------------------------------------------
@@ -381,3 +406,34 @@ def test_weighted_means_with_weights_of_one_are_the_unweighted_means(case):
     means = weighted_means(sums=sums, sample=sample, weights=dict.fromkeys(sample, 1.0))
     n = sum(sample.values())
     assert means == {o: sum(s[o] for s in sums.values()) / n for o in range(1, 7)}
+
+
+breakdowns = st.lists(
+    st.one_of(st.integers(min_value=0, max_value=12), st.integers(min_value=0, max_value=5000)), max_size=20
+)
+
+
+@settings(max_examples=500)
+@given(counts=breakdowns, threshold=st.integers(min_value=1, max_value=20))
+def test_no_hidden_count_can_be_read_or_worked_out_from_the_total(counts, threshold):
+    cells, total = suppress_breakdown(counts, threshold=threshold)
+    hidden = [count for count, cell in zip(counts, cells, strict=True) if cell is None]
+    shown = [cell for cell in cells if cell is not None]
+    assert all(cell in (None, count) for count, cell in zip(counts, cells, strict=True))  # shown as they are
+    assert all(cell >= threshold for cell in shown)  # never a shown cell under the threshold
+    # either nothing is suppressed, or at least two cells are, or the total is hidden
+    assert not hidden or len(hidden) >= 2 or total is None
+    if total is None:
+        assert not shown and sum(counts) < threshold
+    else:
+        assert total == sum(counts)
+        assert total - sum(shown) == 0 or total - sum(shown) >= threshold  # what is hidden, together
+
+
+@settings(max_examples=300)
+@given(counts=breakdowns)
+def test_only_the_smallest_shown_counts_are_hidden_beyond_the_small_ones(counts):
+    cells, _ = suppress_breakdown(counts)
+    extra = [c for c, cell in zip(counts, cells, strict=True) if cell is None and c >= 10]
+    shown = [cell for cell in cells if cell is not None]
+    assert not extra or not shown or max(extra) <= min(shown)

@@ -47,7 +47,6 @@ def test_a_response_stores_six_allocations_and_comments_and_no_personal_data():
     assert not {"email", "ip", "ip_address", "name"} & field_names
     contact = ContactRecord.objects.get()
     assert contact.email == "resident@example.org"
-    assert contact.keep_until == timezone.localtime(consultation.closes_at).date() + timedelta(days=365)
     assert len(response.receipt_code) == 10
 
 
@@ -185,17 +184,6 @@ def test_the_board_responds_and_adopts_the_split_only_after_close(board):
     assert SocialValueModel.objects.get(version=1).status == "adopted"
 
 
-def test_expired_contacts_are_erased_and_the_board_can_erase_the_rest(board):
-    consultation = make_consultation()
-    keep = services.contact_add(consultation=consultation, email="a@example.org")
-    old = services.contact_add(consultation=consultation, email="b@example.org")
-    ContactRecord.objects.filter(pk=old.pk).update(keep_until=timezone.localdate() - timedelta(days=1))
-    assert services.contacts_erase_expired() == 1
-    assert list(ContactRecord.objects.all()) == [keep]
-    assert services.contacts_erase(consultation=consultation, ids=None, by=board) == 1
-    assert not ContactRecord.objects.exists()
-
-
 def test_ward_population_figures_are_cited_and_positive(board):
     figure = WardPopulation.objects.select_related("ward").first()
     services.ward_population_update(figure=figure, by=board, population=9800, year=2024, source="ONS")
@@ -217,20 +205,6 @@ def test_database_constraints_hold_whatever_the_forms_do():
         Response.objects.create(consultation=consultation, channel="paper")
     with pytest.raises(IntegrityError), transaction.atomic():
         Consultation.objects.filter(pk=consultation.pk).update(closes_at=consultation.opens_at)
-
-
-def test_the_daily_command_erases_expired_contacts():
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    consultation = make_consultation()
-    old = services.contact_add(consultation=consultation, email="old@example.org")
-    ContactRecord.objects.filter(pk=old.pk).update(keep_until=timezone.localdate() - timedelta(days=1))
-    out = StringIO()
-    call_command("erase_expired_contacts", stdout=out)
-    assert out.getvalue().strip() == "Erased 1 expired contact record."
-    assert not ContactRecord.objects.exists()
 
 
 def test_sending_the_same_answers_again_after_withdrawing_is_a_fresh_response():

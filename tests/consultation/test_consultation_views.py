@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultation import forms as consultation_forms
-from consultation import selectors, services, views
+from consultation import selectors, services
 from consultation.models import Response, WardPopulation
 from knowsley_sv.roles import Role
 from outcomes.models import Ward
@@ -172,8 +172,8 @@ def test_a_filled_honeypot_is_refused(client, open_consultation):
     assert not Response.objects.exists()
 
 
-def test_too_many_submissions_from_one_client_get_a_friendly_429(client, open_consultation, monkeypatch):
-    monkeypatch.setattr(views, "SUBMIT_RATE", "2/h")
+def test_too_many_submissions_from_one_client_get_a_friendly_429(client, open_consultation, settings):
+    settings.CONSULTATION_SUBMIT_RATE = "2/h"
     for _ in range(2):
         _complete(client, open_consultation)
     blocked = _complete(client, open_consultation)
@@ -298,10 +298,12 @@ def test_the_board_publishes_its_response_and_adopts_the_split(client, closed_co
 
 
 def test_exports_hold_answers_but_never_contact_details(client, open_consultation):
-    services.response_submit(
+    response = services.response_submit(
         consultation=open_consultation, answers=answers(comments={1: "=HYPERLINK(1)"}), email="x@example.org"
     )
-    client.force_login(UserFactory(username="board", roles=[Role.BOARD_MEMBER]))
+    board = UserFactory(username="board", roles=[Role.BOARD_MEMBER])
+    services.comment_publish(comment=response.comments.get(), published_text="=HYPERLINK(1)", by=board)
+    client.force_login(board)
     url = reverse(
         "consultation:export", kwargs={"slug": open_consultation.slug, "table": "responses", "fmt": "csv"}
     )
@@ -348,8 +350,12 @@ def test_a_superscript_digit_is_a_plain_error_not_a_crash(client, open_consultat
 
 
 def test_the_excel_export_survives_control_characters(client, open_consultation):
-    services.response_submit(consultation=open_consultation, answers=answers(comments={1: "a\x0bb"}))
-    client.force_login(UserFactory(username="board", roles=[Role.BOARD_MEMBER]))
+    response = services.response_submit(
+        consultation=open_consultation, answers=answers(comments={1: "a\x0bb"})
+    )
+    board = UserFactory(username="board", roles=[Role.BOARD_MEMBER])
+    services.comment_publish(comment=response.comments.get(), published_text="a\x0bb", by=board)
+    client.force_login(board)
     url = reverse(
         "consultation:export", kwargs={"slug": open_consultation.slug, "table": "responses", "fmt": "xlsx"}
     )

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -40,16 +41,22 @@ def make_consultation(*, slug="priorities-2027", closed=True) -> Consultation:
 
 
 def add_response(consultation, points=None, *, comments=None, missing="", ward=None, **fields) -> Response:
+    """A response with its allocations; its comments published by the board as typed."""
     response = Response.objects.create(consultation=consultation, ward=ward, **fields)
     outcomes = {o.number: o for o in consultation.model.outcomes.all()}
     Allocation.objects.bulk_create(
         Allocation(response=response, outcome=outcomes[n], points=(points or SPLIT).get(n, 0))
         for n in outcomes
     )
+    published = {"status": Comment.Status.PUBLISHED}
     for number, text in (comments or {}).items():
-        Comment.objects.create(response=response, outcome=outcomes[number], text=text)
+        Comment.objects.create(
+            response=response, outcome=outcomes[number], text=text, published_text=text, **published
+        )
     if missing:
-        Comment.objects.create(response=response, outcome=None, text=missing)
+        Comment.objects.create(
+            response=response, outcome=None, text=missing, published_text=missing, **published
+        )
     return response
 
 
@@ -117,9 +124,7 @@ def consultation():
         submitted_at=consultation.opens_at + timedelta(days=2),
     )
     add_response(consultation, {5: 50, 6: 50}, submitted_at=consultation.opens_at + timedelta(days=3))
-    ContactRecord.objects.create(
-        consultation=consultation, email="resident@example.org", keep_until="2030-01-01"
-    )
+    ContactRecord.objects.create(consultation=consultation, email="resident@example.org")
     return consultation
 
 
@@ -128,7 +133,7 @@ def test_responses_csv_has_a_header_and_one_row_per_response(board, consultation
     rows = csv_rows(download(board, consultation, "responses", "csv"))
     header, body = rows[0], rows[1:]
     assert header == [
-        "submitted_at",
+        "submitted_on",
         "channel",
         "ward",
         "age_band",
@@ -157,6 +162,63 @@ def test_responses_csv_has_a_header_and_one_row_per_response(board, consultation
     assert records[0]["consent_to_quote"] == "True"
     assert records[0]["comment_outcome_2"] == "More parks"
     assert records[0]["channel"] == "online"
+
+
+@pytest.mark.parametrize(
+    ("table", "columns"), [("responses", exports.RESPONSES_COLUMNS), ("results", exports.RESULTS_COLUMNS)]
+)
+def test_the_column_list_on_the_page_is_the_header_row(board, consultation, table, columns):
+    """Issue 13: what each download holds is listed beside its link, from the list the header is made of."""
+    numbers = range(1, 7) if table == "responses" else ()
+    for fmt, rows in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        assert rows(download(board, consultation, table, fmt))[0] == exports.header_of(columns, numbers)
+    page = board.get(reverse("consultation:manage", kwargs={"slug": consultation.slug})).content.decode()
+    listed = page.split(f"What the {table} download holds", 1)[1].split("</details>", 1)[0]
+    assert re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th>', listed) == [
+        c.label for c in columns
+    ]
+    assert [c.label for c in columns if c.per_outcome] == (
+        ["points_outcome_N", "comment_outcome_N"] if table == "responses" else []
+    )
+
+
+def test_a_record_that_does_not_match_the_column_list_is_refused():
+    with pytest.raises(ValueError, match="not the columns described"):
+        exports._table(exports.RESULTS_COLUMNS, (), [{"outcome": 1}])
+
+
+def test_responses_carry_only_published_text_and_the_date(board):
+    """Issue 13: a name and phone number typed into a comment went out in the export, beside a time to the
+    second. Only the board's published text goes out (with its redactions), and only the date."""
+    consultation = make_consultation(slug="leak")
+    response = add_response(
+        consultation, submitted_at=datetime(2027, 3, 4, 21, 37, 12, tzinfo=UTC), age_band="18_24"
+    )
+    outcomes = {o.number: o for o in consultation.model.outcomes.all()}
+    pending, published, hidden = Comment.Status.PENDING, Comment.Status.PUBLISHED, Comment.Status.HIDDEN
+    Comment.objects.bulk_create(
+        Comment(response=response, outcome=outcome, text=text, status=status, **moderation)
+        for outcome, text, status, moderation in (
+            (outcomes[1], "Call Jo Bloggs on 07700 900123", pending, {}),
+            (
+                outcomes[2],
+                "Jo Bloggs here: more buses",
+                published,
+                {"published_text": "[name removed]: more buses"},
+            ),
+            (outcomes[3], "Jo Bloggs, 12 Acacia Ave", hidden, {"hidden_reason": "Personal details"}),
+            (None, "Ring 07700 900123", pending, {}),
+        )
+    )
+    for fmt, rows in (("csv", csv_rows), ("xlsx", xlsx_rows)):
+        header, row = rows(download(board, consultation, "responses", fmt))
+        assert not any(trace in str(row) for trace in ("Bloggs", "07700", "Acacia", "21:37", "T21"))
+        record = dict(zip(header, row, strict=True))
+        assert record["submitted_on"] == "2027-03-04"  # 21:37 UTC is 21:37 in London in March
+        assert same_value(record["comment_outcome_1"]) == ""  # waiting for moderation
+        assert record["comment_outcome_2"] == "[name removed]: more buses"
+        assert same_value(record["comment_outcome_3"]) == ""  # hidden
+        assert same_value(record["comment_what_is_missing"]) == ""
 
 
 def test_responses_export_holds_no_personal_data(board, consultation):

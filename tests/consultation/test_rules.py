@@ -1,5 +1,7 @@
 """consultation.rules: the points a resident types, by worked examples and by properties. No database."""
 
+import inspect
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,6 +15,7 @@ from consultation.rules import (
     allocation_problems,
     answers_fingerprint,
     client_key,
+    device_key,
     parse_points,
     running_total,
 )
@@ -203,28 +206,39 @@ def test_fingerprint_changes_when_any_answer_changes(change):
     assert answers_fingerprint({**ANSWERS, **change}) != answers_fingerprint(ANSWERS)
 
 
-# --- client_key ---------------------------------------------------------------------------------------------
-CLIENT = {"remote_addr": "203.0.113.7", "user_agent": "Mozilla/5.0 (Android 14)"}
+# --- client_key and device_key -----------------------------------------------------------------------------
+ADDRESS = "203.0.113.7"
 
 
-def test_client_key_is_stable_for_the_same_client_and_secret():
-    assert client_key(secret="one", **CLIENT) == client_key(secret="one", **CLIENT)
+def test_client_key_is_stable_for_the_same_address_and_secret():
+    assert client_key(secret="one", address=ADDRESS) == client_key(secret="one", address=ADDRESS)
 
 
-def test_client_key_differs_by_secret():
-    assert client_key(secret="one", **CLIENT) != client_key(secret="two", **CLIENT)
+def test_client_key_differs_by_secret_and_address():
+    key = client_key(secret="one", address=ADDRESS)
+    assert client_key(secret="two", address=ADDRESS) != key
+    assert client_key(secret="one", address="203.0.113.8") != key
 
 
-def test_client_key_differs_by_address_and_browser():
-    key = client_key(secret="one", **CLIENT)
-    assert client_key(secret="one", remote_addr="203.0.113.8", user_agent=CLIENT["user_agent"]) != key
-    assert client_key(secret="one", remote_addr=CLIENT["remote_addr"], user_agent="curl/8.5") != key
+def test_the_device_key_differs_by_browser_but_the_client_key_does_not_see_it():
+    """Changing the User-Agent makes another device (accepted once apart), never another client (the rate
+    limit and the duplicate flag)."""
+    one = device_key(secret="one", address=ADDRESS, user_agent="Mozilla/5.0 (Android 14)")
+    assert device_key(secret="one", address=ADDRESS, user_agent="curl/8.5") != one
+    assert device_key(secret="one", address="203.0.113.8", user_agent="Mozilla/5.0 (Android 14)") != one
+    assert "user_agent" not in inspect.signature(client_key).parameters
 
 
-def test_client_key_does_not_contain_the_address():
-    key = client_key(secret="one", **CLIENT)
+@pytest.mark.parametrize(
+    "key",
+    [
+        client_key(secret="one", address=ADDRESS),
+        device_key(secret="one", address=ADDRESS, user_agent="Mozilla/5.0"),
+    ],
+)
+def test_keys_do_not_contain_the_address(key):
     assert len(key) == 32
-    assert "203.0.113.7" not in key
+    assert ADDRESS not in key
     int(key, 16)
 
 

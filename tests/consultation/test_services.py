@@ -1,7 +1,7 @@
 """consultation.services: writes, their refusals, the accept-once cache and the database constraints."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -173,16 +173,13 @@ def test_a_response_holds_no_personal_data():
     assert not any("email" in name or "address" in name for name in names)
 
 
-def test_an_email_goes_into_a_separate_contact_record_kept_a_year_after_close(open_consultation):
+def test_an_email_goes_into_a_separate_contact_record(open_consultation):
     response = services.response_submit(
         consultation=open_consultation, answers=answers(), email=" Resident@Example.org "
     )
     contact = ContactRecord.objects.get()
     assert contact.consultation == open_consultation
     assert contact.email == "resident@example.org"
-    closes_on = timezone.localtime(open_consultation.closes_at).date()
-    assert contact.keep_until == closes_on + timedelta(days=365)
-    assert services.CONTACT_KEEP_DAYS == 365
     # nothing ties the two together
     assert not any(f.related_model is ContactRecord for f in Response._meta.get_fields())
     assert response.receipt_code not in contact.email
@@ -578,21 +575,6 @@ def test_ward_population_update_needs_a_cited_positive_figure(board):
     figure.refresh_from_db()
     assert figure.population is None
     assert not AuditEvent.objects.filter(action="ward_population.update").exists()
-
-
-def test_contacts_erase_expired_deletes_only_past_keep_until(open_consultation):
-    today = date(2027, 6, 1)
-    for email, keep_until in [
-        ("past@example.org", today - timedelta(days=1)),
-        ("today@example.org", today),
-        ("future@example.org", today + timedelta(days=1)),
-    ]:
-        ContactRecord.objects.create(consultation=open_consultation, email=email, keep_until=keep_until)
-    assert services.contacts_erase_expired(today=today) == 1
-    assert set(ContactRecord.objects.values_list("email", flat=True)) == {
-        "today@example.org",
-        "future@example.org",
-    }
 
 
 def test_contacts_erase_by_the_board(open_consultation, board):

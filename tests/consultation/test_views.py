@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from consultation import services, views
+from consultation import selectors, services
 from consultation import urls as consultation_urls
 from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, PUBLISH_NEEDS_TEXT
 from consultation.models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 from consultation.rules import ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
 from consultation.selectors import WEIGHTING_NEEDS_POPULATIONS
 from knowsley_sv.models import AuditEvent
+from knowsley_sv.retention import parse_period
 from knowsley_sv.roles import Role
 from outcomes.models import Outcome, SocialValueModel, Ward
 
@@ -660,8 +661,8 @@ def test_a_consultation_not_open_yet_says_when_it_opens(client):
     assert escape(expected) in text_of(page)
 
 
-def test_the_rate_limit_stops_a_third_submission(client, monkeypatch):
-    monkeypatch.setattr(views, "SUBMIT_RATE", "2/h")
+def test_the_rate_limit_stops_a_third_submission(client, settings):
+    settings.CONSULTATION_SUBMIT_RATE = "2/h"
     consultation = open_consultation()
     for points in ({1: 100}, {2: 100}):
         answer(client, consultation, points)
@@ -673,6 +674,61 @@ def test_the_rate_limit_stops_a_third_submission(client, monkeypatch):
     assert Response.objects.count() == 2
     # the answers are kept for later
     assert f"consultation:{consultation.pk}" in client.session
+
+
+def test_a_new_user_agent_does_not_reset_the_rate_limit(settings):
+    """Issue 13: the limit keys on the client's address alone, so a browser that changes its User-Agent
+    (or a script that rotates it) is the same client."""
+    settings.CONSULTATION_SUBMIT_RATE = "2/h"
+    consultation = open_consultation()
+    statuses = []
+    for n, points in enumerate(({1: 100}, {2: 100}, {3: 100}), start=1):
+        browser = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=f"Rotating/{n}.0")
+        answer(browser, consultation, points)
+        statuses.append(browser.post(url("check", consultation), {"email": "", "website": ""}).status_code)
+    assert statuses == [302, 302, 429]
+    assert Response.objects.count() == 2
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20", HTTP_USER_AGENT="Rotating/1.0")
+    answer(elsewhere, consultation, {4: 100})
+    assert elsewhere.post(url("check", consultation), {"email": "", "website": ""}).status_code == 302
+
+
+def test_behind_a_proxy_the_limit_keys_on_the_first_untrusted_forwarded_hop(settings):
+    """Behind the load balancer every request comes from it: the client is the hop it vouches for, and
+    whatever the client writes further left changes nothing."""
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXY_COUNT = True, 1
+    settings.CONSULTATION_SUBMIT_RATE = "1/h"
+    consultation = open_consultation()
+
+    def send(forwarded_for: str, points: dict) -> int:
+        browser = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for)
+        answer(browser, consultation, points)
+        return browser.post(url("check", consultation), {"email": "", "website": ""}).status_code
+
+    assert send("203.0.113.7", {1: 100}) == 302
+    assert send("192.0.2.99, 203.0.113.7", {2: 100}) == 429  # a forged hop in front: the same client
+    assert send("203.0.113.8", {3: 100}) == 302  # another resident behind the same proxy
+
+
+def test_the_same_answers_from_one_address_in_other_browsers_are_stored_and_flagged(settings):
+    """Issue 13: three identical responses from one address with three User-Agents. Each browser gets its
+    own response (an office or a library carries many residents), but all after the first are flagged as
+    suspected duplicates, and the results set them aside whether or not the cache still holds anything."""
+    consultation = open_consultation()
+    codes = []
+    for n in range(3):
+        browser = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=f"Rotating/{n}.0")
+        answer(browser, consultation)
+        browser.post(url("check", consultation), {"email": "", "website": ""})
+        codes.append(receipt_on(browser.get(url("confirmation", consultation))))
+    assert len(set(codes)) == 3
+    flags = dict(Response.objects.values_list("receipt_code", "is_suspected_duplicate"))
+    assert [flags[code] for code in codes] == [False, True, True]
+    cache.clear()
+    without = selectors.results(consultation)
+    assert (without.n_duplicates, without.n_responses) == (2, 1)
+    with_them = selectors.results(consultation, include_duplicates=True)
+    assert (with_them.n_duplicates, with_them.n_responses) == (2, 3)
 
 
 # --- Your response: view and withdraw by receipt code -------------------------------------------------------
@@ -1001,7 +1057,9 @@ def test_contact_records_can_be_erased_by_the_board(board):
     gone = services.contact_add(consultation=consultation, email="gone@example.org")
     page = board.get(url("contacts", consultation))
     assert "gone@example.org" in text_of(page)
-    assert f"{keep.keep_until:%Y}" in text_of(page)  # the retention date is shown
+    # the schedule's date: a year after close (DJANGO_RETAIN_CONTACTS_UNANSWERED), no response published yet
+    erased_by = parse_period("1 year").after(timezone.localtime(consultation.closes_at))
+    assert f"erases them on {erased_by:%-d %B %Y} at the latest" in text_of(page)
     board.post(url("contacts", consultation), {"contact": str(gone.pk)})
     assert list(ContactRecord.objects.all()) == [keep]
     board.post(url("contacts", consultation), {"contact": "all"})
@@ -1046,25 +1104,32 @@ def test_duplicates_are_set_aside_before_counting_to_10(board):
     assert "Average points" in live
 
 
-def test_cells_under_10_are_suppressed():
+def test_no_count_under_10_is_shown_or_given_away_by_the_total():
+    """Issue 13: with one cell hidden, the total gave it away, and "Event 0" was shown under a line saying
+    counts under 10 are not. Online 12, paper 3, event 20 (35 responses): paper is under 10 and would be
+    35 - 12 - 20, so the next smallest (online, 12) is hidden with it. By ward: 3 in one ward and 0 in the
+    13 others and "prefer not to say" are hidden, but add up to 3, so the 12 goes too."""
     consultation = closed_consultation()
-    wards = list(Ward.objects.order_by("name")[:2])
-    for _ in range(12):
-        add_response(consultation, ward=wards[0])
-    for _ in range(3):
-        add_response(consultation, ward=wards[1], channel=Response.Channel.PAPER)
+    wards = list(Ward.objects.order_by("name")[:3])
+    for ward, channel, n in (
+        (wards[0], Response.Channel.ONLINE, 12),
+        (wards[1], Response.Channel.EVENT, 20),
+        (wards[2], Response.Channel.PAPER, 3),
+    ):
+        for _ in range(n):
+            add_response(consultation, ward=ward, channel=channel)
     body = text_of(Client().get(url("results", consultation)))
-    assert "15 responses" in body
-    assert "Average points" in body
+    assert "35 responses" in body
     rows = dict(
         re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th><td[^>]*>([^<]+)</td>', body)
     )
-    assert rows["Online"] == "12"
-    assert rows["Paper form"] == "Fewer than 10"
-    assert rows["Event"] == "0"
-    assert rows[escape(wards[0].name)] == "12"
-    assert rows[escape(wards[1].name)] == "Fewer than 10"
-    assert "3" not in {rows["Paper form"], rows[escape(wards[1].name)]}
+    assert (rows["Online"], rows["Paper form"], rows["Event"]) == ("Not shown", "Not shown", "20")
+    assert rows[escape(wards[1].name)] == "20"
+    assert {rows[escape(w.name)] for w in (wards[0], wards[2])} == {"Not shown"}
+    assert rows["Prefer not to say"] == "Not shown"
+    shown = [int(v) for v in rows.values() if v.isdigit()]
+    assert shown and min(shown) >= 10
+    assert "no count under 10 is shown, 0 included" in body
 
 
 def test_results_without_populations_say_they_are_unweighted():

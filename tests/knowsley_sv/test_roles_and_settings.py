@@ -174,3 +174,21 @@ def test_the_release_prefixes_every_cache_key():
     released = _run_manage("shell", "-c", code, env_extra={**shell, "DJANGO_RELEASE": "2026-12-01.1"})
     assert released.stdout.splitlines()[-1] == "2026-12-01.1:1:k,v", released.stderr
     assert _run_manage("shell", "-c", code, env_extra=shell).stdout.splitlines()[-1] == ":1:k,v"
+
+
+def test_the_consultation_rate_limits_come_from_the_environment_and_bad_ones_are_refused():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.CONSULTATION_SUBMIT_RATE, settings.CONSULTATION_RECEIPT_RATE)"
+    )
+    shell = {"DJANGO_DEBUG": "1", "DATABASE_URL": "sqlite://"}
+    assert _run_manage("shell", "-c", code, env_extra=shell).stdout.splitlines()[-1] == "20/h 30/h"
+    event = {
+        **shell,
+        "DJANGO_CONSULTATION_SUBMIT_RATE": "400/h",
+        "DJANGO_CONSULTATION_RECEIPT_RATE": "60/15m",
+    }
+    assert _run_manage("shell", "-c", code, env_extra=event).stdout.splitlines()[-1] == "400/h 60/15m"
+    wrong = _run_manage("check", env_extra={**shell, "DJANGO_CONSULTATION_SUBMIT_RATE": "20 an hour"})
+    assert wrong.returncode != 0
+    assert 'DJANGO_CONSULTATION_SUBMIT_RATE must be a rate like "20/h"' in wrong.stderr

@@ -10,6 +10,7 @@ from django.utils.html import escape
 
 from knowsley_sv.context_processors import SERVICE_NAME
 from knowsley_sv.forms import SignInForm
+from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from outcomes.models import SocialValueModel
 
@@ -50,6 +51,27 @@ def test_home_offers_sign_in_to_anonymous_visitors(client):
 
     assert f'href="{reverse("login")}"' in html
     assert "Sign out" not in html
+
+
+def test_the_privacy_notice_shows_the_retention_schedule_the_erasure_command_applies(client, settings):
+    settings.RETENTION = {**settings.RETENTION, "contacts": "30 days", "evidence": "6 years"}
+    html = client.get(reverse("privacy")).content.decode()
+    for entry in retention_schedule().values():
+        assert escape(entry.what) in html and escape(f"{entry.period} {entry.starts}") in html
+    assert "We delete it 30 days after that response is published" in html
+
+    settings.RETENTION = {**settings.RETENTION, "contacts": "45 days", "evidence": "12 years"}
+    html = client.get(reverse("privacy")).content.decode()
+
+    assert "We delete it 45 days after that response is published" in html
+    assert "12 years after the contract ends" in html and "6 years after the contract ends" not in html
+
+
+def test_the_privacy_notice_names_the_data_protection_officer_from_the_settings(client, settings):
+    settings.DATA_PROTECTION_OFFICER = {"name": "Dee Protector", "email": "dpo@example.gov.uk", "address": ""}
+    html = client.get(reverse("privacy")).content.decode()
+
+    assert "Dee Protector" in html and 'href="mailto:dpo@example.gov.uk"' in html
 
 
 # --- Signing in and out ---------------------------------------------------------------------------------

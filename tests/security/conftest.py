@@ -71,3 +71,26 @@ def client_for(user, **kwargs) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def admin_user_form(user, **fields) -> dict:
+    """What the admin's change page of `user` posts, as it stands, with `fields` changed (groups: ids)."""
+    joined = user.date_joined.astimezone()
+    form = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "groups": list(user.groups.values_list("pk", flat=True)),
+        "date_joined_0": f"{joined:%Y-%m-%d}",
+        "date_joined_1": f"{joined:%H:%M:%S}",
+        "initial-date_joined_0": f"{joined:%Y-%m-%d}",
+        "initial-date_joined_1": f"{joined:%H:%M:%S}",
+    }
+    form |= {flag: "on" for flag in ("is_active", "is_staff", "is_superuser") if getattr(user, flag)}
+    for name, value in fields.items():
+        if value is False:
+            form.pop(name, None)
+        else:
+            form[name] = "on" if value is True else value
+    return form

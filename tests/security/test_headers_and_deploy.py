@@ -7,7 +7,7 @@
 - In the test process (DEBUG off), every kind of response (pages, error pages, the CSRF and rate-limit pages,
   redirects, JSON, CSV, XLSX, PDF and evidence downloads) carries the content security policy,
   X-Content-Type-Options: nosniff and the Referrer-Policy, and HSTS when served over HTTPS.
-- The resident's "send my answers" limit (consultation.views.SUBMIT_RATE) is tested in tests/consultation;
+- The resident's "send my answers" limit (settings.CONSULTATION_SUBMIT_RATE) is tested in tests/consultation;
   here: it counts per client, the receipt look-up and supplier registration are limited too, each with the
   friendly 429 page, and the client's address is kept out of the database and the logs.
 """
@@ -20,7 +20,6 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from consultation import views as consultation_views
 from consultation.models import Response
 
 from ..knowsley_sv.test_roles_and_settings import _run_manage
@@ -173,11 +172,11 @@ def test_every_kind_of_response_carries_the_security_headers(world, https):
 
 
 @pytest.mark.django_db
-def test_the_csrf_and_rate_limit_pages_carry_the_headers_too(world, monkeypatch):
+def test_the_csrf_and_rate_limit_pages_carry_the_headers_too(world, settings):
     expired = Client(enforce_csrf_checks=True).post("/sign-in/", {"username": "x", "password": "y"})
     assert expired.status_code == 403 and "Your form has expired" in expired.content.decode()
     assert_security_headers(expired, "CSRF failure", https=False)
-    monkeypatch.setattr(consultation_views, "SUBMIT_RATE", "1/h")
+    settings.CONSULTATION_SUBMIT_RATE = "1/h"
     client = Client()
     for _ in range(2):
         answer(client, world.open_consultation)
@@ -223,10 +222,10 @@ def answer(client, consultation) -> None:
 
 
 @pytest.mark.django_db
-def test_the_submission_limit_counts_per_client(world, monkeypatch, caplog):
+def test_the_submission_limit_counts_per_client(world, settings, caplog):
     """One client at its limit gets the friendly 429; another device (address and browser) still answers.
     Neither address nor browser is stored with the answers or written to the logs."""
-    monkeypatch.setattr(consultation_views, "SUBMIT_RATE", "1/h")
+    settings.CONSULTATION_SUBMIT_RATE = "1/h"
     consultation = world.open_consultation
     first = Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="ProbeBrowser/1.0 (first)")
     second = Client(REMOTE_ADDR="198.51.100.23", HTTP_USER_AGENT="ProbeBrowser/1.0 (second)")
@@ -249,15 +248,18 @@ def test_the_submission_limit_counts_per_client(world, monkeypatch, caplog):
 
 
 @pytest.mark.django_db
-def test_looking_up_receipts_is_limited(world):
+def test_looking_up_receipts_is_limited(world, settings):
+    """Per address: a new User-Agent on every attempt does not reset the count."""
+    settings.CONSULTATION_RECEIPT_RATE = "3/h"
     consultation = world.open_consultation
     client = Client(REMOTE_ADDR="203.0.113.8")
     statuses = [
-        client.post(url(consultation, "your-response"), {"receipt_code": f"NOPE{n:06d}"}).status_code
-        for n in range(31)
+        client.post(
+            url(consultation, "your-response"), {"receipt_code": f"NOPE{n:06d}"}, HTTP_USER_AGENT=f"Probe/{n}"
+        ).status_code
+        for n in range(4)
     ]
-    assert statuses[:30] == [200] * 30  # "no response with that code", on the form
-    assert statuses[30] == 429
+    assert statuses == [200] * 3 + [429]  # "no response with that code", on the form; then the limit
     page = client.post(url(consultation, "your-response"), {"receipt_code": "NOPE"})
     assert page.status_code == 429 and TOO_MANY in page.content.decode()
     assert Client(REMOTE_ADDR="198.51.100.24").get(url(consultation, "your-response")).status_code == 200

@@ -23,16 +23,22 @@ from urllib.parse import quote_plus
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from knowsley_sv.models import AuditEvent, User
+from knowsley_sv.roles import Role
 from outcomes import dashboard
+from outcomes.admin import ORGANISATION_NOT_DELETED
+from outcomes.models import Organisation
 from procurement import services
 from procurement.models import Bid, SupplierMember, Tender
 
 from ..factories import UserFactory
 from ..procurement.helpers import bids_by_supplier, first_indicators, publishable_tender, supplier_user
-from .conftest import client_for, rolled_back
+from .conftest import admin_user_form, client_for, rolled_back
 from .test_permission_matrix import LOGIN, TABLE
 from .world import WHO, World, build_world
 
@@ -148,14 +154,16 @@ def cells_of(path: str) -> list:
 
 
 def admin_pages(sealed: Sealed, bid_ids: list[int]) -> list[str]:
-    """The admin's index, every registered model's changelist, the change pages of the first objects of each
-    and of everything about the sealed tender, and the history of the tender and its bids."""
+    """The admin's index, every registered model's changelist, the change and delete pages of the first
+    objects of each and of everything about the sealed tender (its bidders' organisations included: a
+    delete page lists what refers to the object), and the history of the tender and its bids."""
     pages = ["/admin/"]
     related = {
         Tender: [sealed.tender.pk],
         Bid: bid_ids,
         User: [sealed.bidders[NAMES[0]].pk],
         SupplierMember: [SupplierMember.objects.get(user=sealed.bidders[NAMES[0]]).pk],
+        Organisation: list(Organisation.objects.filter(name__in=NAMES).values_list("pk", flat=True)),
     }
     for model, model_admin in admin.site._registry.items():
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
@@ -164,7 +172,7 @@ def admin_pages(sealed: Sealed, bid_ids: list[int]) -> list[str]:
             pages += [f"{base}?q={quote_plus(name)}" for name in NAMES[::2]]  # a submitted bid, a draft
         first = list(model._default_manager.order_by("pk").values_list("pk", flat=True)[:1])
         for pk in dict.fromkeys([*first, *related.get(model, [])]):
-            pages.append(f"{base}{pk}/change/")
+            pages += [f"{base}{pk}/change/", f"{base}{pk}/delete/"]
     pages.append(f"/admin/procurement/tender/{sealed.tender.pk}/history/")
     pages += [f"/admin/procurement/bid/{pk}/history/" for pk in bid_ids]
     pages.append(f"/admin/procurement/bid/?tender__id__exact={sealed.tender.pk}")
@@ -308,3 +316,47 @@ def test_evaluators_never_see_a_price(sealed):
     found = sweep(client_for(world.users["evaluator"]), pages)
     assert {page: status for page, (status, _, _) in found.items()} == dict.fromkeys(pages, 200)
     assert leaks(found, prices) == {}
+
+
+def test_an_administrator_cannot_make_an_account_that_reads_a_sealed_bid(sealed):
+    """The way round the seal through the admin: make an account, give it the Supplier role, make it a
+    member of a bidding organisation, sign in as it. Memberships are the suppliers' own (added in the app,
+    audited); the admin only shows them."""
+    place_bids(sealed)
+    bidder = NAMES[0]
+    organisation = Organisation.objects.get(name=bidder)
+    client = client_for(sealed.world.users["administrator"])
+    password = "a-new-long-password-5678"
+    new = {"username": "mole", "usable_password": "true", "password1": password, "password2": password}
+    client.post("/admin/knowsley_sv/user/add/", new)
+    mole = User.objects.get(username="mole")
+    supplier_role = Group.objects.get(name=Role.SUPPLIER)
+    client.post(
+        f"/admin/knowsley_sv/user/{mole.pk}/change/", admin_user_form(mole, groups=[supplier_role.pk])
+    )
+    assert mole.groups.get() == supplier_role  # the role may be given (and is audited)
+    membership = SupplierMember.objects.get(user=sealed.bidders[bidder])
+    members = {"user": mole.pk, "organisation": organisation.pk}
+
+    assert client.get("/admin/procurement/suppliermember/add/").status_code == 403
+    assert client.post("/admin/procurement/suppliermember/add/", members).status_code == 403
+    change = client.post(f"/admin/procurement/suppliermember/{membership.pk}/change/", members)
+    assert change.status_code in (302, 403) and SupplierMember.objects.get(pk=membership.pk).user != mole
+    assert not SupplierMember.objects.filter(user=mole).exists()
+
+    mole_client = Client()
+    assert mole_client.post("/sign-in/", {"username": "mole", "password": password}).status_code == 302
+    found = sweep(
+        mole_client, app_pages(sealed, [b.pk for b in Bid.objects.filter(tender=sealed.tender)], "supplier")
+    )
+    assert leaks(found, PRICES + NAMES) == {}
+
+
+def test_deleting_an_organisation_in_the_admin_is_refused_in_words_that_name_no_bid(sealed):
+    place_bids(sealed)
+    superuser = client_for(sealed.superuser)
+    for name in (NAMES[0], "Gamma Works"):  # a sealed bid; a contract
+        page = superuser.get(f"/admin/outcomes/organisation/{Organisation.objects.get(name=name).pk}/delete/")
+        assert page.status_code == 403
+        text = page.content.decode()
+        assert escape(ORGANISATION_NOT_DELETED) in text and "bid" not in text.lower()

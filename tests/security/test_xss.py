@@ -211,7 +211,13 @@ def assert_kept_as_text(response_csv, response_xlsx, value: str) -> None:
 @pytest.mark.parametrize("value", FORMULAS)
 def test_consultation_exports_keep_a_formula_as_text(xss, value):
     consultation = xss.base.open_consultation
-    consultation_services.response_submit(consultation=consultation, answers=answers(comments={2: value}))
+    response = consultation_services.response_submit(
+        consultation=consultation, answers=answers(comments={2: value})
+    )
+    # The export carries comments only as the board published them: published as typed.
+    consultation_services.comment_publish(
+        comment=response.comments.get(), published_text=value, by=xss.users["board member"]
+    )
     board = client_for(xss.users["board member"])
     base = f"/consultations/{consultation.slug}/manage/export/responses"
     assert_kept_as_text(board.get(f"{base}.csv"), board.get(f"{base}.xlsx"), value)

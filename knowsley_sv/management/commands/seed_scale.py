@@ -50,9 +50,10 @@ from consultation.models import (
     Response,
     WardPopulation,
 )
-from consultation.services import CONTACT_KEEP_DAYS
+from consultation.retention import contacts_erased_by
 from knowsley_sv.management.commands.seed_demo import ILLUSTRATIVE_PROXIES
 from knowsley_sv.models import User
+from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
@@ -726,10 +727,9 @@ class Command(BaseCommand):
             _Writer(Comment) as comments,
             _Writer(ContactRecord) as contacts,
         ):
+            entries = retention_schedule()
             for consultation, count in zip(self.consultations, counts, strict=True):
-                keep_until = timezone.localtime(consultation.closes_at).date() + timedelta(
-                    days=CONTACT_KEEP_DAYS
-                )
+                contacts_kept = contacts_erased_by(consultation, entries) > self.now
                 answers = sorted(
                     (self._response(rng, consultation, taken) for _ in range(count)),
                     key=lambda a: a[0].submitted_at,
@@ -742,12 +742,11 @@ class Command(BaseCommand):
                             allocations.add(response_id=response.pk, outcome_id=outcome.pk, points=value)
                         for outcome, text in texts:
                             comments.add(**self._comment(rng, consultation, response, outcome, text))
-                        if keep_until >= self.today and rng.random() < 0.05:
+                        if contacts_kept and rng.random() < 0.05:
                             contacts.add(
                                 consultation_id=consultation.pk,
                                 email=f"resident{rng.randrange(10**6):06d}@example.org",
                                 created_at=response.submitted_at,
-                                keep_until=keep_until,
                             )
 
     def _response(self, rng: random.Random, consultation: Consultation, taken: set[str]):
