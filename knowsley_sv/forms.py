@@ -110,9 +110,21 @@ class NumberField(forms.Field):
 
     pounds = False
 
-    def __init__(self, *, name: str, example: str, max_digits: int = 14, decimal_places: int = 2, **kwargs):
-        self.decimal_places, self.max_value = decimal_places, Decimal(10 ** (max_digits - decimal_places) - 1)
-        largest = f"{'£' if self.pounds else ''}{self.max_value:,}"
+    def __init__(
+        self,
+        *,
+        name: str,
+        example: str,
+        max_digits: int = 14,
+        decimal_places: int = 2,
+        min_value: int = 0,
+        max_value: int | None = None,
+        **kwargs,
+    ):
+        self.decimal_places, self.min_value = decimal_places, Decimal(min_value)
+        self.max_value = Decimal(10 ** (max_digits - decimal_places) - 1 if max_value is None else max_value)
+        pound = "£" if self.pounds else ""
+        largest = f"{pound}{self.max_value:,}"
         kind = "in pounds" if self.pounds else ("as a whole number" if decimal_places == 0 else "as a number")
         messages = {
             "required": f"Enter {name}",
@@ -122,6 +134,7 @@ class NumberField(forms.Field):
             if self.pounds
             else f"Enter {name} with no more than {decimal_places} decimal places",
             "too_big": f"{_capital(name)} must be {largest} or less",
+            "too_small": f"{_capital(name)} must be {pound}{self.min_value:,} or more",
         }
         kwargs.setdefault("widget", forms.TextInput)
         super().__init__(**kwargs)
@@ -134,11 +147,14 @@ class NumberField(forms.Field):
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            return parse_number(
+            number = parse_number(
                 str(value), pounds=self.pounds, decimal_places=self.decimal_places, max_value=self.max_value
             )
         except NumberRefused as refused:
             raise ValidationError(self.error_messages[refused.code], code=refused.code) from None
+        if number < self.min_value:
+            raise ValidationError(self.error_messages["too_small"], code="too_small")
+        return number
 
     def prepare_value(self, value):
         return f"{value:f}" if isinstance(value, Decimal) else value  # never "1E+3"
@@ -154,12 +170,41 @@ class QuantityField(NumberField):
     """A quantity of an indicator's unit, whole (decimal_places=0) or to 2 places: "12", "1,200", "3.5"."""
 
 
+class WholeNumberField(NumberField):
+    """A count, percentage or year, as an int from `min_value` to `max_value`: "17", "9,850". In place of
+    Django's IntegerField, which reads "٣" as 3 and says "Enter a whole number." or "Ensure this value is less
+    than or equal to 2147483647."."""
+
+    def __init__(self, *, name: str, example: str, max_value: int, **kwargs):
+        super().__init__(name=name, example=example, decimal_places=0, max_value=max_value, **kwargs)
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return None if number is None else int(number)
+
+
+class YearField(WholeNumberField):
+    """A year a figure comes from, 1990 to 2099, typed as 4 digits: "2024"."""
+
+    def __init__(self, *, name: str, example: str, **kwargs):
+        as_digits = f"Enter {name} as 4 digits, like {example}"
+        kwargs["error_messages"] = {
+            "invalid": as_digits,
+            "negative": as_digits,
+            "too_small": f"{_capital(name)} must be 1990 or later",
+            "too_big": f"{_capital(name)} must be 2099 or earlier",
+        } | kwargs.get("error_messages", {})
+        super().__init__(name=name, example=example, min_value=1990, max_value=2099, **kwargs)
+
+
 # --- dates ------------------------------------------------------------------------------------------------
 class GovDateField(DateInputField):
     """A GOV.UK date input whose messages name the date ("Deadline for bids must be a real date"), in place
-    of Python's ("day is out of range for month", "year 99999 is out of range")."""
+    of Python's ("day is out of range for month", "year 99999 is out of range"). A date with a part left blank
+    is "incomplete" ("… must include a day, month and year"), not "required", and the blank part is marked."""
 
     def __init__(self, *, name: str, required_message: str = "", **kwargs):
+        kwargs.setdefault("require_all_fields", False)
         super().__init__(**kwargs)
         self.not_real = f"{_capital(name)} must be a real date"
         incomplete = f"{_capital(name)} must include a day, month and year"

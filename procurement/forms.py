@@ -2,11 +2,29 @@ from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
-from knowsley_sv.forms import AmountField, GovDateField, QuantityField, gds_helper, template_literal
+from knowsley_sv.forms import (
+    AmountField,
+    GovDateField,
+    QuantityField,
+    WholeNumberField,
+    gds_helper,
+    template_literal,
+)
 
 from .models import Tender
 
-NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
+
+def weight_field(label: str) -> WholeNumberField:
+    """One of the three weights: a whole percentage (the total of 100 is checked in rules.weight_problems)."""
+    name = f"the {label.lower()} weight"
+    return WholeNumberField(
+        name=name,
+        example="30",
+        max_value=100,
+        label=f"{label} (%)",
+        widget=forms.TextInput(attrs={"data-points": ""}),
+        error_messages={"required": f"Enter {name} as a whole percentage"},
+    )
 
 
 class TenderDetailsForm(forms.ModelForm):
@@ -40,6 +58,9 @@ class TenderDetailsForm(forms.ModelForm):
 
 
 class WeightsForm(forms.ModelForm):
+    price_weight = weight_field("Price")
+    quality_weight = weight_field("Quality")
+    social_value_weight = weight_field("Social value")
     scale = forms.ChoiceField(
         label="Which scoring scale will evaluators use?",
         widget=forms.RadioSelect,
@@ -56,31 +77,16 @@ class WeightsForm(forms.ModelForm):
             "price_formula",
         ]
         labels = {
-            "price_weight": "Price (%)",
-            "quality_weight": "Quality (%)",
-            "social_value_weight": "Social value (%)",
             "social_value_justification": "Why is social value under 10%? (only if it is)",
             "price_formula": "How will prices be scored?",
         }
         widgets = {
-            "price_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
-            "quality_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
-            "social_value_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
             "price_formula": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("price_weight", "quality_weight", "social_value_weight"):
-            label = self.fields[name].label.removesuffix(" (%)").lower()
-            self.fields[name].error_messages.update(
-                {
-                    "required": f"Enter the {label} weight as a whole percentage",
-                    "invalid": f"Enter the {label} weight as a whole number, like 30",
-                    "max_value": f"The {label} weight must be 100 or less",
-                }
-            )
         from .rules import SCORING_SCALES
 
         self.fields["price_formula"].choices = list(Tender.PriceFormula.choices)
@@ -128,29 +134,24 @@ class CriterionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the question bidders answer"},
     )
-    weight = forms.IntegerField(
-        label="Weight (points of 100)",
+    weight = WholeNumberField(
+        name="the weight",
+        example="10",
         min_value=1,
         max_value=100,
-        widget=forms.TextInput(attrs=NUMBER),
+        label="Weight (points of 100)",
         error_messages={
             "required": "Enter the criterion's weight",
-            "invalid": "Enter the weight as a whole number, like 10",
-            "min_value": "The weight must be at least 1",
-            "max_value": "The weight must be 100 or less",
+            "too_small": "The weight must be at least 1",
         },
     )
-    minimum_score = forms.IntegerField(
+    minimum_score = WholeNumberField(
+        name="the minimum score",
+        example="40",
+        max_value=100,
         label="Minimum acceptable score (optional)",
         required=False,
-        min_value=0,
-        max_value=100,
-        widget=forms.TextInput(attrs=NUMBER),
-        error_messages={
-            "invalid": "Enter the minimum score as a whole number from 0 to 100",
-            "min_value": "The minimum score cannot be negative",
-            "max_value": "The minimum score must be 100 or less",
-        },
+        error_messages={"invalid": "Enter the minimum score as a whole number from 0 to 100"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -173,17 +174,12 @@ class SocialValueForm(forms.Form):
         layout = []
         for outcome in outcomes:
             share = f"share_{outcome.number}"
-            self.fields[share] = forms.IntegerField(
-                label=f"Share of the social value weight (%) for outcome {outcome.number}",
-                min_value=0,
+            self.fields[share] = WholeNumberField(
+                name=f"the share for outcome {outcome.number}",
+                example="20",
                 max_value=100,
-                widget=forms.TextInput(attrs=NUMBER),
-                error_messages={
-                    "required": f"Enter a share for outcome {outcome.number}, or 0",
-                    "invalid": f"Enter the share for outcome {outcome.number} as a whole number, like 20",
-                    "min_value": f"The share for outcome {outcome.number} cannot be negative",
-                    "max_value": f"The share for outcome {outcome.number} must be 100 or less",
-                },
+                label=f"Share of the social value weight (%) for outcome {outcome.number}",
+                error_messages={"required": f"Enter a share for outcome {outcome.number}, or 0"},
             )
             parts = [
                 HTML(f'<h2 class="govuk-heading-m">Outcome {outcome.number}</h2>'),
