@@ -84,6 +84,12 @@ class WeightsForm(forms.ModelForm):
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
             "price_formula": forms.RadioSelect,
         }
+        error_messages = {
+            "price_formula": {
+                "required": "Select how prices will be scored",
+                "invalid_choice": "Select how prices will be scored",
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
