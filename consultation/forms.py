@@ -1,11 +1,10 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import GovDateField, WholeNumberField, YearField, gds_helper
 from outcomes.models import Outcome, SocialValueModel, Ward
 
 from . import rules
@@ -237,9 +236,10 @@ class OfficerResponseForm(AllocationForm):
             widget=forms.RadioSelect,
             error_messages={"required": "Select whether the response was on paper or at an event"},
         )
-        self.fields["received_on"] = DateInputField(label="Date received", help_text="For example, 27 3 2026")
-        self.fields["received_on"].error_messages.update(
-            {"required": "Enter the date the response was received"}
+        self.fields["received_on"] = GovDateField(
+            name="the date the response was received",
+            label="Date received",
+            help_text="For example, 27 3 2026",
         )
         comments = CommentsForm(outcomes=outcomes)
         about = AboutYouForm()
@@ -283,10 +283,18 @@ class OfficerResponseForm(AllocationForm):
 
 
 class ConsultationForm(forms.ModelForm):
-    opens_on = DateInputField(
-        label="Opens on", help_text="It opens at the start of this day. For example, 1 3 2027"
+    opens_on = GovDateField(
+        name="the opening date",
+        required_message="Enter the date it opens",
+        label="Opens on",
+        help_text="It opens at the start of this day. For example, 1 3 2027",
     )
-    closes_on = DateInputField(label="Closes on", help_text="It closes at the end of this day (11:59pm).")
+    closes_on = GovDateField(
+        name="the closing date",
+        required_message="Enter the date it closes",
+        label="Closes on",
+        help_text="It closes at the end of this day (11:59pm).",
+    )
 
     class Meta:
         model = Consultation
@@ -315,8 +323,6 @@ class ConsultationForm(forms.ModelForm):
             status=SocialValueModel.Status.SUPERSEDED
         )
         self.fields["model"].empty_label = None
-        for name in ("opens_on", "closes_on"):
-            self.fields[name].error_messages.update({"required": f"Enter the date it {name.split('_')[0]}"})
         if self.instance.pk:
             self.initial.setdefault("opens_on", timezone.localtime(self.instance.opens_at).date())
             self.initial.setdefault("closes_on", timezone.localtime(self.instance.closes_at).date())
@@ -394,22 +400,22 @@ class BoardResponseForm(forms.Form):
 
 
 class WardPopulationForm(forms.ModelForm):
+    population = WholeNumberField(
+        name="the population",
+        example="9850",
+        min_value=1,
+        max_value=2_147_483_647,  # a PositiveIntegerField on every database
+        label="Population",
+        required=False,
+        error_messages={"too_small": "The population must be 1 or more"},
+    )
+    year = YearField(name="the year", example="2024", label="Year of the estimate", required=False)
+
     class Meta:
         model = WardPopulation
         fields = ["population", "year", "source"]
-        labels = {"population": "Population", "year": "Year of the estimate", "source": "Source"}
+        labels = {"source": "Source"}
         help_texts = {"source": "For example ONS mid-year ward population estimates"}
-        widgets = {
-            "population": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-            "year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        }
-        error_messages = {
-            "population": {
-                "invalid": "Enter the population as a whole number, like 9850",
-                "min_value": "The population must be 1 or more",
-            },
-            "year": {"invalid": "Enter the year as 4 digits, like 2024"},
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 
 from . import services
+from .audit import unsealed
 from .models import AuditEvent, User
 
 
@@ -69,3 +70,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("actor_label", "target_label", "action")
     date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return unsealed(super().get_queryset(request))

@@ -1,9 +1,7 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import AmountField, GovDateField, WholeNumberField, YearField, gds_helper
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 
@@ -34,20 +32,24 @@ class ModelStatementForm(forms.Form):
 
 
 class OutcomeForm(forms.ModelForm):
+    default_share = WholeNumberField(
+        name="the default share",
+        example="17",
+        max_value=100,
+        label="Default share of the social value weight (%)",
+        error_messages={
+            "required": "Enter the default share as a whole percentage from 0 to 100",
+            "negative": "The default share must be 0% or more",
+            "too_big": "The default share must be 100% or less",
+        },
+    )
+
     class Meta:
         model = Outcome
         fields = ["title", "description", "pillar", "default_share"]
-        labels = {"default_share": "Default share of the social value weight (%)"}
-        widgets = {"default_share": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})}
         error_messages = {
             "title": {"required": "Enter the outcome's title"},
             "pillar": {"required": "Select the outcome's pillar"},
-            "default_share": {
-                "required": "Enter the default share as a whole percentage from 0 to 100",
-                "invalid": "Enter the default share as a whole number, like 17",
-                "max_value": "The default share must be 100%% or less",
-                "min_value": "The default share must be 0%% or more",
-            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -65,6 +67,17 @@ class OutcomeForm(forms.ModelForm):
 
 
 class IndicatorForm(forms.ModelForm):
+    proxy_value = AmountField(
+        name="the proxy value",
+        example="£245.00",
+        max_digits=12,  # Indicator.proxy_value
+        label="Financial proxy (£ per unit), optional",
+        required=False,
+    )
+    proxy_year = YearField(
+        name="the edition year", example="2021", label="Edition year of the source", required=False
+    )
+
     class Meta:
         model = Indicator
         fields = [
@@ -81,15 +94,9 @@ class IndicatorForm(forms.ModelForm):
         ]
         labels = {
             "name": "Indicator",
-            "proxy_value": "Financial proxy (£ per unit), optional",
             "proxy_source": "Source of the proxy value",
-            "proxy_year": "Edition year of the source",
             "proxy_licence": "Licence of the source",
             "proxy_illustrative": "This is an illustrative figure for demonstrations only",
-        }
-        widgets = {
-            "proxy_year": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-            "proxy_value": forms.TextInput(attrs={"inputmode": "decimal"}),
         }
         help_texts = {
             "proxy_licence": "For example Open Government Licence v3.0. Never National TOMs or HACT values.",
@@ -99,25 +106,11 @@ class IndicatorForm(forms.ModelForm):
             "name": {"required": "Enter what the indicator measures"},
             "unit": {"required": "Enter the unit, like people, hours or tonnes CO2e"},
             "evidence": {"required": "Enter the evidence a supplier must keep"},
-            "proxy_value": {
-                "invalid": "Enter the proxy value as an amount in pounds, like 245.00",
-                "min_value": "The proxy value cannot be negative",
-                "max_digits": "Enter a proxy value under £10,000,000,000",
-                "max_decimal_places": "Enter the proxy value to the nearest penny",
-            },
-            "proxy_year": {"invalid": "Enter the edition year as 4 digits, like 2021"},
         }
 
     def __init__(self, *args, outcome: Outcome, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome = outcome
-        self.fields["proxy_year"].validators += [MinValueValidator(1990), MaxValueValidator(2099)]
-        self.fields["proxy_year"].error_messages.update(
-            {
-                "min_value": "Enter an edition year of 1990 or later",
-                "max_value": "Enter an edition year before 2100",
-            }
-        )
         self.helper = gds_helper(
             Field.text("code", field_width=Fixed.FIVE),
             Field.textarea("name", rows=2),
@@ -175,7 +168,11 @@ class AdoptForm(forms.Form):
 
 
 class ReviewForm(forms.ModelForm):
-    held_on = DateInputField(label="Date of the review meeting", help_text="For example, 27 3 2026")
+    held_on = GovDateField(
+        name="the date of the review meeting",
+        label="Date of the review meeting",
+        help_text="For example, 27 3 2026",
+    )
     attendees = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -206,12 +203,6 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].error_messages.update(
-            {
-                "required": "Enter the date of the review meeting",
-                "incomplete": "Enter the full date of the meeting",
-            }
-        )
         self.fields["attendees"].queryset = User.objects.filter(
             groups__name=Role.BOARD_MEMBER, is_active=True
         ).order_by("first_name", "last_name")
@@ -293,7 +284,11 @@ class OrganisationForm(forms.ModelForm):
 
 
 class BoardMembershipForm(forms.ModelForm):
-    started_on = DateInputField(label="Date they joined the board", help_text="For example, 1 4 2026")
+    started_on = GovDateField(
+        name="the date they joined the board",
+        label="Date they joined the board",
+        help_text="For example, 1 4 2026",
+    )
 
     class Meta:
         model = BoardMembership
@@ -311,7 +306,6 @@ class BoardMembershipForm(forms.ModelForm):
         self.fields["person"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name"
         )
-        self.fields["started_on"].error_messages.update({"required": "Enter the date they joined the board"})
         self.helper = gds_helper(
             Field.select("person"),
             Field.radios("board_role", legend_size=Size.SMALL, small=True, inline=True),
@@ -325,12 +319,15 @@ class BoardMembershipForm(forms.ModelForm):
 
 
 class EndMembershipForm(forms.Form):
-    ended_on = DateInputField(label="Date they left the board", help_text="For example, 31 3 2027")
+    ended_on = GovDateField(
+        name="the date they left the board",
+        label="Date they left the board",
+        help_text="For example, 31 3 2027",
+    )
 
     def __init__(self, *args, started_on, **kwargs):
         super().__init__(*args, **kwargs)
         self.started_on = started_on
-        self.fields["ended_on"].error_messages.update({"required": "Enter the date they left the board"})
         self.helper = gds_helper(Field("ended_on"), submit="End membership")
 
     def clean_ended_on(self):

@@ -3,7 +3,6 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
-from knowsley_sv.forms import add_service_errors, gds_helper
+from knowsley_sv.forms import AmountField, GovDateField, add_service_errors, gds_helper
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
@@ -34,11 +33,7 @@ REPORT_NOT_READY = (
 NO_BIDS_TO_REPORT = "There are no opened bids to report on yet."
 START_DATE_REQUIRED = "Enter the date the contract starts"
 END_DATE_REQUIRED = "Enter the date the contract ends"
-DATE_INCOMPLETE = "The {name} must include a day, month and year"
-DATE_NOT_REAL = "The {name} must be a real date, like 1 4 2027"
 VALUE_REQUIRED = "Enter the contract value in pounds"
-VALUE_INVALID = "Enter the contract value as an amount, like 125000"
-VALUE_PENNIES = "Enter the contract value to the nearest penny"
 
 PRICE_FORMULA_EXPLAINED = {
     Tender.PriceFormula.RELATIVE_TO_LOWEST: "price weight × lowest compliant price ÷ bid price",
@@ -238,61 +233,25 @@ class AwardNoticeView(AwardMixin, View):
 
 
 # --- Contract --------------------------------------------------------------------------------------------
-class ContractDateField(DateInputField):
-    """A GOV.UK date input whose messages name the date."""
-
-    def __init__(self, *, name: str, required_message: str, **kwargs):
-        super().__init__(**kwargs)
-        self.date_name = name
-        incomplete = DATE_INCOMPLETE.format(name=name)
-        self.error_messages |= {"required": required_message, "incomplete": incomplete}
-        for part in self.fields:
-            part.error_messages["incomplete"] = incomplete
-            for validator in part.validators:
-                validator.message = DATE_NOT_REAL.format(name=name)
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError:
-            raise ValidationError(DATE_NOT_REAL.format(name=self.date_name), code="invalid") from None
-
-
-class PoundsField(forms.DecimalField):
-    """An amount in pounds, as people type it: "125000", "125,000.00" or "£125,000"."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removeprefix("£").replace(",", "").replace(" ", "")
-        return super().to_python(value)
-
-
 class ContractForm(forms.Form):
-    start_date = ContractDateField(
-        name="start date",
+    start_date = GovDateField(
+        name="the start date",
         label="Start date",
         help_text="For example, 1 4 2027",
         required_message=START_DATE_REQUIRED,
     )
-    end_date = ContractDateField(
-        name="end date",
+    end_date = GovDateField(
+        name="the end date",
         label="End date",
         help_text="For example, 31 3 2030",
         required_message=END_DATE_REQUIRED,
     )
-    value = PoundsField(
+    value = AmountField(
+        name="the contract value",
+        example="£125,000",
         label="Contract value (£)",
-        max_digits=14,
-        decimal_places=2,
         help_text="The whole value over the contract's term. It starts as the awarded bid's price.",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": VALUE_REQUIRED,
-            "invalid": VALUE_INVALID,
-            "max_decimal_places": VALUE_PENNIES,
-            "max_digits": VALUE_INVALID,
-            "max_whole_digits": VALUE_INVALID,
-        },
+        error_messages={"required": VALUE_REQUIRED},
     )
 
     def __init__(self, *args, **kwargs):

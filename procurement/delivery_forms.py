@@ -2,29 +2,28 @@
 The delivery report itself repeats per commitment, so its page writes its GOV.UK markup by hand and uses
 `parse_quantity` here."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import GovDateField, NumberRefused, gds_helper, parse_number
 
 from . import services
 from .models import PerformanceRating
 
-PENNY = Decimal("0.01")
 LARGEST = Decimal(10) ** 12  # DeliveryLine.quantity: 14 digits, 2 of them decimals
 
 QUANTITY_INVALID = "Enter the quantity for {code} as a number, like 12 or 2.5"
 QUANTITY_PLACES = "Enter the quantity for {code} to no more than 2 decimal places"
 QUANTITY_REQUIRED = "Enter the quantity delivered for {code}"
+QUANTITY_NEGATIVE = services.QUANTITY_NEGATIVE  # the service's own words, as before
+QUANTITY_TOO_BIG = "The quantity for {code} must be 999,999,999,999 or less"
 CHOOSE_DECISION = "Select whether to verify or query the line"
 PERIOD_END_REQUIRED = "Enter the last day of the year you are rating"
-PERIOD_END_INCOMPLETE = "The last day of the year rated must include a day, month and year"
-PERIOD_END_NOT_REAL = "The last day of the year rated must be a real date, like 31 3 2028"
+PERIOD_END_NOT_REAL = "The last day of the year rated must be a real date"
 
 EVIDENCE_ACCEPT = ",".join(sorted(services.EVIDENCE_TYPES))
 EVIDENCE_HINT = (
@@ -33,20 +32,19 @@ EVIDENCE_HINT = (
 
 
 def parse_quantity(text: str, code: str) -> Decimal | None:
-    """A quantity as people type it ("12", "2.5", "1,200"); None when blank. Negative numbers pass, so the
-    service gives its own message for them."""
-    text = (text or "").strip().replace(",", "")
-    if not text:
+    """A quantity as people type it ("12", "2.5", "1,200"), read by the shared parse_number; None when blank.
+    "1e3", another script's digits and a minus sign are refused here with a message that names the KPI."""
+    if not (text or "").strip():
         return None
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(QUANTITY_INVALID.format(code=code), code="invalid") from None
-    if not value.is_finite() or abs(value) >= LARGEST:
-        raise ValidationError(QUANTITY_INVALID.format(code=code), code="invalid")
-    if value != value.quantize(PENNY):
-        raise ValidationError(QUANTITY_PLACES.format(code=code), code="max_decimal_places")
-    return value
+        return parse_number(text, pounds=False, decimal_places=2, max_value=LARGEST - 1)
+    except NumberRefused as refused:
+        message = {
+            "places": QUANTITY_PLACES,
+            "negative": QUANTITY_NEGATIVE,
+            "too_big": QUANTITY_TOO_BIG,
+        }.get(refused.code, QUANTITY_INVALID)
+        raise ValidationError(message.format(code=code), code=refused.code) from None
 
 
 def plain(value: Decimal | None) -> str:
@@ -150,26 +148,10 @@ class LineAnswerForm(forms.Form):
         )
 
 
-class RatingDateField(DateInputField):
-    """A GOV.UK date input whose messages say which date."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages |= {"required": PERIOD_END_REQUIRED, "incomplete": PERIOD_END_INCOMPLETE}
-        for part in self.fields:
-            part.error_messages["incomplete"] = PERIOD_END_INCOMPLETE
-            for validator in part.validators:
-                validator.message = PERIOD_END_NOT_REAL
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError:
-            raise ValidationError(PERIOD_END_NOT_REAL, code="invalid") from None
-
-
 class RatingForm(forms.Form):
-    period_end = RatingDateField(
+    period_end = GovDateField(
+        name="the last day of the year rated",
+        required_message=PERIOD_END_REQUIRED,
         label="Last day of the year rated",
         help_text="For example, 31 3 2028. Record a rating at least once a year.",
     )

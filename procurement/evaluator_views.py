@@ -312,8 +312,10 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         typed = self._posted(request.POST)
+        # ASCII digits only: str.isdigit() is true of "٣" (read as 3) and "²" (which int() refuses: a 500).
         entries = {
-            key: (int(value) if value.isdigit() else None, text) for key, (value, text) in typed.items()
+            key: (int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else None, text)
+            for key, (value, text) in typed.items()
         }
         try:
             services.scores_save(tender=self.tender, bid=self.bid, by=request.user, entries=entries)

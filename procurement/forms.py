@@ -1,37 +1,53 @@
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
-from knowsley_sv.forms import gds_helper, template_literal
+from knowsley_sv.forms import (
+    AmountField,
+    GovDateField,
+    QuantityField,
+    WholeNumberField,
+    gds_helper,
+    template_literal,
+)
 
 from .models import Tender
 
-NUMBER = {"inputmode": "numeric", "spellcheck": "false"}
+
+def weight_field(label: str) -> WholeNumberField:
+    """One of the three weights: a whole percentage (the total of 100 is checked in rules.weight_problems)."""
+    name = f"the {label.lower()} weight"
+    return WholeNumberField(
+        name=name,
+        example="30",
+        max_value=100,
+        label=f"{label} (%)",
+        widget=forms.TextInput(attrs={"data-points": ""}),
+        error_messages={"required": f"Enter {name} as a whole percentage"},
+    )
 
 
 class TenderDetailsForm(forms.ModelForm):
-    deadline_on = DateInputField(label="Deadline for bids", help_text="Bids close at 12 noon on this day.")
+    service_fields = {"deadline": "deadline_on"}
+    deadline_on = GovDateField(
+        name="the deadline for bids",
+        label="Deadline for bids",
+        help_text="Bids close at 12 noon on this day.",
+    )
+    estimated_value = AmountField(name="the estimated value", example="£250,000", label="Estimated value (£)")
 
     class Meta:
         model = Tender
         fields = ["title", "specification", "service_area", "estimated_value"]
-        labels = {"estimated_value": "Estimated value (£)", "specification": "Specification"}
-        widgets = {"estimated_value": forms.TextInput(attrs={"inputmode": "decimal"})}
+        labels = {"specification": "Specification"}
         error_messages = {
             "title": {"required": "Enter the tender's title"},
             "specification": {"required": "Enter the specification"},
             "service_area": {"required": "Enter the service area, like Highways or Adult social care"},
-            "estimated_value": {
-                "required": "Enter the estimated value in pounds",
-                "invalid": "Enter the estimated value as an amount, like 250000",
-                "min_value": "The estimated value cannot be negative",
-            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deadline_on"].error_messages.update({"required": "Enter the deadline for bids"})
         self.helper = gds_helper(
             Field.text("title", field_width=Fluid.TWO_THIRDS),
             Field.textarea("specification", rows=10),
@@ -42,6 +58,9 @@ class TenderDetailsForm(forms.ModelForm):
 
 
 class WeightsForm(forms.ModelForm):
+    price_weight = weight_field("Price")
+    quality_weight = weight_field("Quality")
+    social_value_weight = weight_field("Social value")
     scale = forms.ChoiceField(
         label="Which scoring scale will evaluators use?",
         widget=forms.RadioSelect,
@@ -58,31 +77,22 @@ class WeightsForm(forms.ModelForm):
             "price_formula",
         ]
         labels = {
-            "price_weight": "Price (%)",
-            "quality_weight": "Quality (%)",
-            "social_value_weight": "Social value (%)",
             "social_value_justification": "Why is social value under 10%? (only if it is)",
             "price_formula": "How will prices be scored?",
         }
         widgets = {
-            "price_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
-            "quality_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
-            "social_value_weight": forms.TextInput(attrs={**NUMBER, "data-points": ""}),
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
             "price_formula": forms.RadioSelect,
+        }
+        error_messages = {
+            "price_formula": {
+                "required": "Select how prices will be scored",
+                "invalid_choice": "Select how prices will be scored",
+            }
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("price_weight", "quality_weight", "social_value_weight"):
-            label = self.fields[name].label.removesuffix(" (%)").lower()
-            self.fields[name].error_messages.update(
-                {
-                    "required": f"Enter the {label} weight as a whole percentage",
-                    "invalid": f"Enter the {label} weight as a whole number, like 30",
-                    "max_value": f"The {label} weight must be 100 or less",
-                }
-            )
         from .rules import SCORING_SCALES
 
         self.fields["price_formula"].choices = list(Tender.PriceFormula.choices)
@@ -130,29 +140,24 @@ class CriterionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the question bidders answer"},
     )
-    weight = forms.IntegerField(
-        label="Weight (points of 100)",
+    weight = WholeNumberField(
+        name="the weight",
+        example="10",
         min_value=1,
         max_value=100,
-        widget=forms.TextInput(attrs=NUMBER),
+        label="Weight (points of 100)",
         error_messages={
             "required": "Enter the criterion's weight",
-            "invalid": "Enter the weight as a whole number, like 10",
-            "min_value": "The weight must be at least 1",
-            "max_value": "The weight must be 100 or less",
+            "too_small": "The weight must be at least 1",
         },
     )
-    minimum_score = forms.IntegerField(
+    minimum_score = WholeNumberField(
+        name="the minimum score",
+        example="40",
+        max_value=100,
         label="Minimum acceptable score (optional)",
         required=False,
-        min_value=0,
-        max_value=100,
-        widget=forms.TextInput(attrs=NUMBER),
-        error_messages={
-            "invalid": "Enter the minimum score as a whole number from 0 to 100",
-            "min_value": "The minimum score cannot be negative",
-            "max_value": "The minimum score must be 100 or less",
-        },
+        error_messages={"invalid": "Enter the minimum score as a whole number from 0 to 100"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -175,17 +180,12 @@ class SocialValueForm(forms.Form):
         layout = []
         for outcome in outcomes:
             share = f"share_{outcome.number}"
-            self.fields[share] = forms.IntegerField(
-                label=f"Share of the social value weight (%) for outcome {outcome.number}",
-                min_value=0,
+            self.fields[share] = WholeNumberField(
+                name=f"the share for outcome {outcome.number}",
+                example="20",
                 max_value=100,
-                widget=forms.TextInput(attrs=NUMBER),
-                error_messages={
-                    "required": f"Enter a share for outcome {outcome.number}, or 0",
-                    "invalid": f"Enter the share for outcome {outcome.number} as a whole number, like 20",
-                    "min_value": f"The share for outcome {outcome.number} cannot be negative",
-                    "max_value": f"The share for outcome {outcome.number} must be 100 or less",
-                },
+                label=f"Share of the social value weight (%) for outcome {outcome.number}",
+                error_messages={"required": f"Enter a share for outcome {outcome.number}, or 0"},
             )
             parts = [
                 HTML(f'<h2 class="govuk-heading-m">Outcome {outcome.number}</h2>'),
@@ -197,17 +197,11 @@ class SocialValueForm(forms.Form):
                 self.fields[offer] = forms.BooleanField(
                     label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"), required=False
                 )
-                self.fields[target] = forms.DecimalField(
+                self.fields[target] = QuantityField(
+                    name=f"the target for {indicator.code}",
+                    example="12",
                     label=escape(f"Target for {indicator.code} (optional), in {indicator.unit}"),
                     required=False,
-                    min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                    error_messages={
-                        "invalid": f"Enter the target for {indicator.code} as a number, like 12",
-                        "min_value": f"The target for {indicator.code} cannot be negative",
-                    },
                 )
                 self.initial.setdefault(offer, indicator.pk in offered)
                 self.initial.setdefault(target, offered.get(indicator.pk))
@@ -371,17 +365,7 @@ class BidForm(forms.Form):
     """A whole bid on one page: price, an answer per criterion, and per outcome a method statement and
     quantities of the offered indicators. Saving keeps a draft; submitting needs it complete."""
 
-    price = forms.DecimalField(
-        label="Total price (£)",
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={
-            "invalid": "Enter the price as an amount, like 125000",
-            "max_decimal_places": "Enter the price to the nearest penny",
-        },
-    )
+    price = AmountField(name="the bid price", example="£420,000", label="Total price (£)", required=False)
 
     def __init__(self, *args, criteria, sections, **kwargs):
         super().__init__(*args, **kwargs)
@@ -412,18 +396,12 @@ class BidForm(forms.Form):
             for item in section["indicators"]:
                 indicator = item.indicator
                 name = f"quantity_{indicator.pk}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = QuantityField(
+                    name=f"the quantity for {indicator.code}",
+                    example="12",
                     label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"),
                     help_text=f"Target: {item.target}" if item.target is not None else "",
                     required=False,
-                    min_value=0,
-                    max_digits=14,
-                    decimal_places=2,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-                    error_messages={
-                        "invalid": f"Enter the quantity for {indicator.code} as a number, like 12",
-                        "min_value": f"The quantity for {indicator.code} cannot be negative",
-                    },
                 )
                 layout.append(Field.text(name, field_width=Fixed.TEN))
         self.helper = gds_helper(*layout)

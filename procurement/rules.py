@@ -5,7 +5,7 @@ up to 95, not 100"), empty when there are none. Forms and services show the sent
 """
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,14 @@ SPLIT_MUST_TOTAL_100 = "The social value split adds up to {total}%, not 100%."
 SHARE_OUT_OF_RANGE = "Outcome {number} has a {share}% share. Enter a whole number from 0 to 100."
 OUTCOME_NEEDS_INDICATOR = "Outcome {number} has a {share}% share but offers no indicator."
 DEADLINE_PASSED = "The deadline, {deadline}, has passed. Set a later deadline before publishing."
+TENDER_PERIOD_TOO_SHORT = (
+    "The deadline for bids must be at least {days} days after the tender is published. "
+    "Published on {published}, its deadline can be {earliest} or later."
+)
+DEADLINE_ONLY_LATER = (
+    "The tender has been published, so its deadline for bids cannot move earlier than {deadline}. "
+    "Suppliers are working to it."
+)
 PRICE_MUST_BE_POSITIVE = "Enter a price of more than £0."
 QUANTITY_NOT_A_NUMBER = "Enter the quantity for {code} as a number."
 QUANTITY_NOT_NEGATIVE = "The quantity for {code} cannot be negative."
@@ -109,6 +117,50 @@ def format_deadline(deadline: datetime) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}:{local.minute:02d}{suffix}"
 
 
+def format_moment(moment: datetime) -> str:
+    """ "3:25pm on 2 December 2026", in UK time: when something happened, as a page tells it."""
+    local = moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local.minute:02d}{suffix} on {local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def _day(moment: datetime) -> date:
+    return (moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment).date()
+
+
+def _day_text(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def tender_period_problems(*, published: datetime, deadline: datetime, minimum_days: int) -> list[str]:
+    """The tendering period: the deadline's day (UK time) is at least `minimum_days` calendar days after the
+    day of publication, or of republication after a withdrawal, which starts the count again.
+
+    Published on 1 March 2027 with a 25-day minimum, a deadline at 12:00pm on 26 March 2027 is allowed and
+    one on 25 March 2027 is refused, whatever the time of day of either."""
+    earliest = _day(published) + timedelta(days=minimum_days)
+    if _day(deadline) >= earliest:
+        return []
+    return [
+        TENDER_PERIOD_TOO_SHORT.format(
+            days=minimum_days, published=_day_text(_day(published)), earliest=_day_text(earliest)
+        )
+    ]
+
+
+def deadline_change_problems(*, before: datetime, after: datetime, ever_published: bool) -> list[str]:
+    """Once a tender has been published, its deadline only moves later, whatever its status since (a draft
+    after a withdrawal included). Bids or not: a rule that held only when bids exist would tell the council
+    whether any do, which the seal forbids (DESIGN §5.2).
+
+    Published with a deadline of 26 March 2027 at 12:00pm: 2 April is allowed, 26 March again is allowed,
+    25 March is refused; a tender never published may move its deadline anywhere in the future."""
+    if ever_published and after < before:
+        return [DEADLINE_ONLY_LATER.format(deadline=format_deadline(before))]
+    return []
+
+
 def publication_problems(
     *,
     price: int,
@@ -120,9 +172,11 @@ def publication_problems(
     indicators_offered: Mapping[int, int],
     deadline: datetime,
     now: datetime,
+    minimum_days: int,
 ) -> list[str]:
-    """Everything that stops a tender being published, in the order of the steps that build it.
-    With a social value weight of 0 there is no split to check."""
+    """Everything that stops a tender being published `now`, in the order of the steps that build it.
+    With a social value weight of 0 there is no split to check. A deadline that has passed is named once,
+    not also as too short a tendering period."""
     problems = weight_problems(
         price=price, quality=quality, social_value=social_value, justification=justification
     )
@@ -131,6 +185,8 @@ def publication_problems(
         problems += split_problems(shares=shares, indicators_offered=indicators_offered)
     if deadline <= now:
         problems.append(DEADLINE_PASSED.format(deadline=format_deadline(deadline)))
+    else:
+        problems += tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
     return problems
 
 
@@ -162,6 +218,24 @@ def bid_problems(
     if commitment_problems:
         problems["commitments"] = commitment_problems
     return problems
+
+
+def revision_changes(before: Mapping, after: Mapping) -> tuple[dict, dict]:
+    """What a revision changed, as (before, after) holding only the changed entries, one level deep:
+    {"price": "1000.00", "answers": {"Q1": "A"}} then {"price": "950.00", "answers": {"Q1": "B"}} gives
+    ({"price": "1000.00", "answers": {"Q1": "A"}}, {"price": "950.00", "answers": {"Q1": "B"}}); an entry
+    added or removed shows as None on the side it is missing from. Nothing changed: ({}, {})."""
+    old, new = {}, {}
+    for key in dict.fromkeys([*before, *after]):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        if isinstance(was, Mapping) and isinstance(now, Mapping):
+            keys = [k for k in dict.fromkeys([*was, *now]) if was.get(k) != now.get(k)]
+            old[key], new[key] = {k: was.get(k) for k in keys}, {k: now.get(k) for k in keys}
+        else:
+            old[key], new[key] = was, now
+    return old, new
 
 
 # --- the scoring scale (DESIGN §5.3) ----------------------------------------------------------------

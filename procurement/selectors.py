@@ -3,7 +3,9 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from knowsley_sv.access import user_has_role
@@ -361,3 +363,11 @@ def contract_statuses(contracts: list[Contract], today=None) -> dict[int, tuple[
     return {
         pk: (min(statuses[pk], key=worst_first.index) if statuses[pk] else None, waiting[pk]) for pk in ids
     }
+
+
+def audit_events_unsealed(events: QuerySet) -> QuerySet:
+    """Audit events without those about bids not yet opened (a bid's revisions): until the opening they would
+    tell the council that a bid exists. Registered with the core's audit trail in apps.py."""
+    opened = Bid.objects.opened().annotate(key=Cast("pk", CharField())).values("key")
+    bid_type = ContentType.objects.get_for_model(Bid)
+    return events.exclude(Q(target_type=bid_type) & ~Q(target_id__in=opened))

@@ -4,6 +4,7 @@ in the same transaction as a bid's write, against the tender row locked for upda
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -144,10 +145,17 @@ def tender_create(*, by: User, **fields) -> Tender:
 
 @transaction.atomic
 def tender_update(*, tender: Tender, by: User, **fields) -> Tender:
-    """Details, weights, price formula or deadline of a draft."""
+    """Details, weights, price formula or deadline of a draft. A tender once published (then withdrawn)
+    keeps bids, so its deadline may only move later; the change is in the audit row's before and after."""
     tender = _locked(tender)
     _require_draft(tender)
     _check_fields(fields)
+    if "deadline" in fields:
+        moved = rules.deadline_change_problems(
+            before=tender.deadline, after=fields["deadline"], ever_published=tender.published_at is not None
+        )
+        if moved:
+            raise ValidationError({"deadline": moved})
     before = _tender_snapshot(tender)
     for name, value in fields.items():
         setattr(tender, name, value)
@@ -227,6 +235,10 @@ def split_set(
     return tender
 
 
+def minimum_tender_period_days(procedure: str = "open") -> int:
+    return settings.MINIMUM_TENDER_PERIOD_DAYS[procedure]
+
+
 def tender_publication_problems(tender: Tender, now=None) -> list[str]:
     shares = dict(tender.shares.values_list("outcome__number", "share"))
     offered = dict(
@@ -244,17 +256,20 @@ def tender_publication_problems(tender: Tender, now=None) -> list[str]:
         indicators_offered=offered,
         deadline=tender.deadline,
         now=now or timezone.now(),
+        minimum_days=minimum_tender_period_days(),
     )
 
 
 @transaction.atomic
-def tender_publish(*, tender: Tender, by: User) -> Tender:
+def tender_publish(*, tender: Tender, by: User, now=None) -> Tender:
+    """Publish (or republish after a withdrawal): the tendering period is counted from now."""
+    now = now or timezone.now()
     tender = _locked(tender)
     _require_draft(tender)
-    problems = tender_publication_problems(tender)
+    problems = tender_publication_problems(tender, now=now)
     if problems:
         raise ValidationError(problems, code="not_publishable")
-    tender.status, tender.published_at = Tender.Status.PUBLISHED, timezone.now()
+    tender.status, tender.published_at = Tender.Status.PUBLISHED, now
     tender.save(update_fields=["status", "published_at"])
     audit_record(actor=by, action="tender.publish", target=tender, after=_tender_snapshot(tender))
     return tender
@@ -378,7 +393,9 @@ def supplier_of(user: User) -> Organisation:
 
 @transaction.atomic
 def bid_save(*, tender: Tender, by: User, content: BidContent, submit: bool = False, now=None) -> Bid:
-    """Save (and optionally submit) the supplier's one active bid, only before the deadline."""
+    """Save (and optionally submit) the supplier's one active bid, only before the deadline. A submitted bid
+    stays submitted: every save of it is a resubmission (submitted_at moves to `now`, a bid.revise audit
+    row holds the changed fields before and after), and a save that changes nothing leaves it as it was."""
     now = now or timezone.now()
     tender = _open_tender_for_bids(tender, now)
     supplier = supplier_of(by)
@@ -401,11 +418,43 @@ def bid_save(*, tender: Tender, by: User, content: BidContent, submit: bool = Fa
         problems.pop("price", None)  # a draft may be saved before the price is known
     if problems:
         raise ValidationError(problems)
+    revising = bid.status == Bid.Status.SUBMITTED
+    before = _bid_snapshot(bid) if revising else {}
     bid.price = content.price
-    if final:
+    if final and not revising:
         bid.status, bid.submitted_at = Bid.Status.SUBMITTED, now
     bid.full_clean(validate_constraints=False)
     bid.save()
+    _replace_content(bid, tender, content)
+    if revising:
+        changed_before, changed_after = rules.revision_changes(before, _bid_snapshot(bid))
+        if not changed_after:
+            return bid  # nothing changed: the bid submitted before stands, at its time
+        # The last submitted version counts. The row targets the bid, and the audit trail shows it to
+        # nobody until the bids are opened (apps.py): before that it would reveal that a bid exists.
+        audit_record(actor=by, action="bid.revise", target=bid, before=changed_before, after=changed_after)
+        bid.submitted_at = now
+        bid.save(update_fields=["submitted_at", "updated_at"])
+    return bid
+
+
+def _bid_snapshot(bid: Bid) -> dict:
+    """A bid's content by what suppliers read: Q1, outcome 3, indicator 1.1."""
+    return {
+        "price": None if bid.price is None else f"{bid.price:.2f}",
+        "answers": {
+            f"Q{a.criterion.number}": a.text for a in bid.quality_answers.select_related("criterion")
+        },
+        "methods": {
+            f"outcome {m.outcome.number}": m.text for m in bid.method_statements.select_related("outcome")
+        },
+        "commitments": {
+            c.indicator.code: f"{c.quantity:.2f}" for c in bid.commitments.select_related("indicator")
+        },
+    }
+
+
+def _replace_content(bid: Bid, tender: Tender, content: BidContent) -> None:
     criteria = set(tender.criteria.values_list("pk", flat=True))
     outcomes = set(tender.shares.filter(share__gt=0).values_list("outcome_id", flat=True))
     bid.quality_answers.all().delete()
@@ -424,8 +473,6 @@ def bid_save(*, tender: Tender, by: User, content: BidContent, submit: bool = Fa
     Commitment.objects.bulk_create(
         Commitment(bid=bid, indicator_id=i, quantity=q) for i, q in content.commitments.items()
     )
-    # Suppliers' own actions are not in the council's audit trail: it would reveal that a bid exists.
-    return bid
 
 
 @transaction.atomic

@@ -460,6 +460,9 @@ class BidView(SupplierMixin, TemplateView):
             tender=self.tender,
             bid=self.bid,
             committed=committed,
+            submitted_at=rules.format_moment(self.bid.submitted_at)
+            if self.bid and self.bid.submitted_at
+            else "",
             open=self.tender.status == Tender.Status.PUBLISHED and not self.tender.deadline_passed(),
             **kwargs,
         )
@@ -467,20 +470,36 @@ class BidView(SupplierMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)
         submit = "submit" in request.POST
+        was = self.bid.submitted_at if self.bid and self.bid.status == Bid.Status.SUBMITTED else None
         if form.is_valid():
             try:
-                services.bid_save(tender=self.tender, by=request.user, content=form.content(), submit=submit)
+                bid = services.bid_save(
+                    tender=self.tender, by=request.user, content=form.content(), submit=submit
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(
-                    request,
-                    "Your bid is submitted. You can revise or withdraw it until the deadline."
-                    if submit
-                    else "Your bid is saved as a draft. It is not submitted yet.",
-                )
+                messages.success(request, _bid_saved_message(bid, was))
                 return redirect("procurement:bid", reference=self.tender.reference)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+BID_SUBMITTED = "Your bid was submitted at {when}. You can change or withdraw it until the deadline."
+BID_CHANGES_SUBMITTED = "Your changes were submitted at {when}. This is now your bid."
+BID_UNCHANGED = "You did not change anything. Your bid submitted at {when} stands."
+BID_DRAFT_SAVED = "Your bid is saved as a draft. It is not submitted yet."
+
+
+def _bid_saved_message(bid: Bid, submitted_before) -> str:
+    """What just happened to the bid, exactly: on a submitted bid every save is a resubmission."""
+    if bid.status != Bid.Status.SUBMITTED:
+        return BID_DRAFT_SAVED
+    when = rules.format_moment(bid.submitted_at)
+    if submitted_before is None:
+        return BID_SUBMITTED.format(when=when)
+    if bid.submitted_at == submitted_before:
+        return BID_UNCHANGED.format(when=when)
+    return BID_CHANGES_SUBMITTED.format(when=when)
 
 
 class BidWithdrawView(SupplierMixin, View):

@@ -155,6 +155,12 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The shortest tendering period, in days from (re)publication to the deadline for bids, per procedure. The
+# Procurement Act 2023 s.54(3)-(4) sets the minimum tendering periods; for an open procedure where tenders are
+# submitted electronically and the documents are published with the tender notice it is 25 days. Every
+# tender in this service is an open procedure (any registered supplier may bid).
+MINIMUM_TENDER_PERIOD_DAYS = {"open": 25}
+
 # --- Security: on unless DEBUG -----------------------------------------------------------------------
 SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", SECURE)

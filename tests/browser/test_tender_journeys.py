@@ -95,7 +95,7 @@ def _published_tender() -> Tender:
         specification="Clean four libraries.",
         service_area="Libraries",
         estimated_value=Decimal("80000"),
-        deadline=timezone.now() + timedelta(days=7),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(
         tender=tender,
@@ -136,12 +136,13 @@ def test_a_supplier_drafts_returns_submits_and_revises(live_server, page: Page, 
     page.get_by_label("Total price (£)").fill("75000")
     page.get_by_label("6.3 Greenhouse gas emissions avoided on the contract (tonnes CO2e)").fill("4")
     page.get_by_role("button", name="Submit bid").click()
-    expect(page.get_by_text("Your bid is submitted.")).to_be_visible()
+    expect(page.get_by_text("Your bid was submitted at")).to_be_visible()
+    expect(page.get_by_role("button", name="Save and come back later")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("Social value committed: £980.00")
     assert_accessible(page)
     page.get_by_label("Total price (£)").fill("72000")
-    page.get_by_role("button", name="Submit the revised bid").click()
-    expect(page.get_by_text("Your bid is submitted.")).to_be_visible()
+    page.get_by_role("button", name="Submit changes").click()
+    expect(page.get_by_text("This is now your bid.")).to_be_visible()
     bid = Bid.objects.get()
     assert (bid.status, bid.price) == ("submitted", Decimal("72000.00"))
 
@@ -150,7 +151,7 @@ def test_a_supplier_drafts_returns_submits_and_revises(live_server, page: Page, 
     page.reload()
     page.get_by_label("Total price (£)").fill("1")
     page.wait_for_timeout(2500)
-    page.get_by_role("button", name="Submit the revised bid").click()
+    page.get_by_role("button", name="Submit changes").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Bids can no longer be submitted or changed")
     assert_accessible(page)
     assert Bid.objects.get().price == Decimal("72000.00")

@@ -39,7 +39,7 @@ def publishable_tender(by, deadline=None, **fields) -> Tender:
         "specification": "Cut the grass in every park in the borough.",
         "service_area": "Parks",
         "estimated_value": Decimal("250000.00"),
-        "deadline": timezone.now() + timedelta(days=14),
+        "deadline": timezone.now() + timedelta(days=30),  # over the 25-day minimum tendering period
         **fields,
     }
     tender = services.tender_create(by=by, **details)
@@ -88,7 +88,7 @@ def worked_example_tender(by, suppliers=WORKED_EXAMPLE, open_bids=True) -> Tende
         specification="Care at home for adults in the borough.",
         service_area="Adult social care",
         estimated_value=Decimal("100000.00"),
-        deadline=timezone.now() + timedelta(days=14),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(
         tender=tender,

@@ -288,6 +288,17 @@ def test_an_off_scale_value_is_refused(client, tender, evaluators):
     assert not Score.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["٦٠", "²", "1" * 5000])  # Arabic-Indic 60 (was saved as 60); "²" was a 500
+def test_a_score_in_other_digits_is_no_score(client, tender, evaluators, typed):
+    client.force_login(evaluators[0])
+    data = _entries(tender, {"Q1": (60, "Clear plan.")}) | {f"score_{line_keys(tender)['Q1']}": typed}
+    client.raise_request_exception = False
+    response = client.post(_urls(tender)["score_bid"], data)
+    assert response.status_code == 200
+    assert escape(services.SCORE_REQUIRED.format(label="Q1 Delivery")) in _html(response)
+    assert not Score.objects.exists()
+
+
 def test_saving_scores_stores_them_and_goes_to_the_next_bid(client, tender, evaluators):
     client.force_login(evaluators[0])
     bids = bids_by_supplier(tender)

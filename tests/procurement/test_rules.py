@@ -20,8 +20,9 @@ VALID_TENDER = {
     "criterion_weights": [20, 10],
     "shares": {1: 50, 3: 30, 6: 20},
     "indicators_offered": {1: 2, 3: 1, 6: 1},
-    "deadline": NOW + timedelta(days=14),
+    "deadline": NOW + timedelta(days=30),
     "now": NOW,
+    "minimum_days": 25,
 }
 
 
@@ -194,6 +195,107 @@ def test_publication_names_every_problem_in_the_order_a_tender_is_built():
         "Outcome 3 has a 30% share but offers no indicator.",
         "The deadline, 1 March 2027 at 8:30am, has passed. Set a later deadline before publishing.",
     ]
+
+
+# --- the tendering period and moving a deadline (Procurement Act 2023 s.54) ----------------------------
+PUBLISHED = datetime(2027, 3, 1, 15, 25, tzinfo=UTC)  # 3:25pm on Monday 1 March 2027, GMT
+
+
+@pytest.mark.parametrize(
+    ("deadline", "allowed"),
+    [
+        (datetime(2027, 3, 26, 12, 0, tzinfo=UTC), True),  # 25 days after the day of publication
+        (datetime(2027, 3, 26, 9, 0, tzinfo=UTC), True),  # the time of day does not count
+        (datetime(2027, 4, 30, 12, 0, tzinfo=UTC), True),
+        (datetime(2027, 3, 25, 23, 59, tzinfo=UTC), False),  # 24 days
+        (datetime(2027, 3, 2, 12, 0, tzinfo=UTC), False),
+    ],
+)
+def test_the_deadline_is_at_least_25_days_after_the_day_of_publication(deadline, allowed):
+    problems = rules.tender_period_problems(published=PUBLISHED, deadline=deadline, minimum_days=25)
+    assert problems == (
+        []
+        if allowed
+        else [
+            "The deadline for bids must be at least 25 days after the tender is published. "
+            "Published on 1 March 2027, its deadline can be 26 March 2027 or later."
+        ]
+    )
+
+
+def test_the_tendering_period_counts_days_in_uk_time():
+    """11:30pm GMT on 31 May 2027 is already 1 June in UK summer time: the count starts on 1 June."""
+    published = datetime(2027, 5, 31, 23, 30, tzinfo=UTC)
+    assert rules.tender_period_problems(
+        published=published, deadline=datetime(2027, 6, 25, 11, 0, tzinfo=UTC), minimum_days=25
+    ) == [
+        "The deadline for bids must be at least 25 days after the tender is published. "
+        "Published on 1 June 2027, its deadline can be 26 June 2027 or later."
+    ]
+
+
+def test_publication_refuses_too_short_a_tendering_period_and_names_a_passed_deadline_only_once():
+    short = VALID_TENDER | {"deadline": NOW + timedelta(days=14)}
+    assert rules.publication_problems(**short) == [
+        "The deadline for bids must be at least 25 days after the tender is published. "
+        "Published on 1 March 2027, its deadline can be 26 March 2027 or later."
+    ]
+    assert rules.publication_problems(**short | {"minimum_days": 10}) == []
+    assert len(rules.publication_problems(**VALID_TENDER | {"deadline": NOW - timedelta(days=1)})) == 1
+
+
+@pytest.mark.parametrize(
+    ("after", "ever_published", "allowed"),
+    [
+        (datetime(2027, 4, 2, 12, 0, tzinfo=UTC), True, True),  # later
+        (datetime(2027, 3, 26, 12, 0, tzinfo=UTC), True, True),  # unchanged
+        (datetime(2027, 3, 25, 12, 0, tzinfo=UTC), True, False),  # earlier, after publication
+        (datetime(2027, 3, 2, 12, 0, tzinfo=UTC), False, True),  # never published: still free
+    ],
+)
+def test_a_published_tenders_deadline_only_moves_later(after, ever_published, allowed):
+    before = datetime(2027, 3, 26, 12, 0, tzinfo=UTC)
+    problems = rules.deadline_change_problems(before=before, after=after, ever_published=ever_published)
+    assert problems == (
+        []
+        if allowed
+        else [
+            "The tender has been published, so its deadline for bids cannot move earlier than "
+            "26 March 2027 at 12:00pm. Suppliers are working to it."
+        ]
+    )
+
+
+@given(
+    published=st.datetimes(
+        min_value=datetime(2025, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+    ),
+    hours=st.integers(min_value=0, max_value=24 * 60),
+    minimum=st.integers(min_value=1, max_value=40),
+)
+def test_a_deadline_allowed_once_stays_allowed_when_it_moves_later(published, hours, minimum):
+    """Monotone: if a deadline satisfies the minimum period, so does every later one; and nothing earlier
+    than `minimum` whole days after publication ever does."""
+    deadline = published + timedelta(hours=hours)
+    if not rules.tender_period_problems(published=published, deadline=deadline, minimum_days=minimum):
+        later = deadline + timedelta(hours=1)
+        assert rules.tender_period_problems(published=published, deadline=later, minimum_days=minimum) == []
+        assert deadline - published > timedelta(days=minimum - 1, hours=-1)  # a day of 23 hours in March
+
+
+def test_a_moment_is_told_in_uk_time():
+    assert rules.format_moment(datetime(2026, 12, 2, 15, 25, tzinfo=UTC)) == "3:25pm on 2 December 2026"
+    assert rules.format_moment(datetime(2027, 6, 1, 23, 5, tzinfo=UTC)) == "12:05am on 2 June 2027"  # BST
+
+
+def test_a_revision_records_only_what_changed():
+    before = {"price": "1000.00", "answers": {"Q1": "A", "Q2": "B"}, "commitments": {"1.1": "2.00"}}
+    after = {"price": "950.00", "answers": {"Q1": "A", "Q2": "C"}, "commitments": {"6.3": "1.00"}}
+    assert rules.revision_changes(before, after) == (
+        {"price": "1000.00", "answers": {"Q2": "B"}, "commitments": {"1.1": "2.00", "6.3": None}},
+        {"price": "950.00", "answers": {"Q2": "C"}, "commitments": {"1.1": None, "6.3": "1.00"}},
+    )
+    assert rules.revision_changes(before, before) == ({}, {})
 
 
 def test_without_social_value_no_split_is_needed():

@@ -10,10 +10,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.roles import Role
-from procurement import selectors, services
+from procurement import rules, selectors, services
 from procurement.models import Bid, Tender
 
 from ..factories import UserFactory
@@ -192,3 +194,85 @@ def test_moving_the_deadline_into_the_past_cannot_unseal_bids(sealed):
     assert not Bid.objects.opened().exists()
     services.tender_cancel(tender=tender, reason="No longer needed", by=owner)
     assert not Bid.objects.visible_to(owner).exists()
+
+
+def _details_with_deadline(tender, day) -> dict:
+    return {
+        "title": tender.title,
+        "specification": tender.specification,
+        "service_area": tender.service_area,
+        "estimated_value": str(tender.estimated_value),
+        "deadline_on_0": str(day.day),
+        "deadline_on_1": str(day.month),
+        "deadline_on_2": str(day.year),
+    }
+
+
+def test_withdrawing_cannot_pull_the_deadline_forward_to_open_the_bids_early(client, sealed):
+    """Issue 13: withdraw, set the deadline to today, republish, and the bids could be opened ten days
+    early. Now the deadline of a tender once published only moves later, through the page as through the
+    service; a later one is recorded with before and after; republishing counts the minimum tendering
+    period again; and the bids stay sealed all along."""
+    tender, owner, _ = sealed
+    client.force_login(owner)
+    original = tender.deadline
+    client.post(f"/tenders/{tender.reference}/withdraw/", {"reason": "Clarify the specification"})
+    edit = f"/tenders/{tender.reference}/edit/"
+
+    refused = client.post(edit, _details_with_deadline(tender, timezone.localdate()))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["deadline_on"] == [
+        rules.DEADLINE_ONLY_LATER.format(deadline=rules.format_deadline(original))
+    ]
+    earlier = original - timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.tender_update(tender=tender, by=owner, deadline=earlier)
+    assert error.value.message_dict == {
+        "deadline": [rules.DEADLINE_ONLY_LATER.format(deadline=rules.format_deadline(original))]
+    }
+    tender.refresh_from_db()
+    assert tender.deadline == original and not _events_of(tender, "tender.update")
+
+    later_day = timezone.localdate(original) + timedelta(days=7)
+    assert client.post(edit, _details_with_deadline(tender, later_day)).status_code == 302
+    tender.refresh_from_db()
+    (event,) = _events_of(tender, "tender.update")
+    as_json = DjangoJSONEncoder().default
+    assert (event.before["deadline"], event.after["deadline"]) == (
+        as_json(original),
+        as_json(tender.deadline),
+    )
+    assert timezone.localdate(tender.deadline) == later_day
+
+    # Republished 20 days before the new deadline: under the 25-day minimum, counted from republication.
+    republished = tender.deadline - timedelta(days=20)
+    with pytest.raises(ValidationError) as error:
+        services.tender_publish(tender=tender, by=owner, now=republished)
+    assert error.value.messages[0].startswith(
+        "The deadline for bids must be at least 25 days after the tender is published."
+    )
+    services.tender_publish(tender=tender, by=owner)
+    for now in (None, tender.deadline - timedelta(seconds=1)):
+        assert not Bid.objects.visible_to(owner, now=now).exists()
+    with pytest.raises(ValidationError):
+        services.bids_open(tender=tender, by=owner, now=original + timedelta(minutes=1))
+
+
+def test_the_deadline_rule_reads_the_same_with_or_without_bids(client, sealed):
+    """The rule holds for every tender once published, so refusing an earlier deadline tells the council
+    nothing about whether bids exist."""
+    tender, owner, _ = sealed
+    empty = services.tender_publish(tender=publishable_tender(owner, title="No bids yet"), by=owner)
+    client.force_login(owner)
+    pages = []
+    for each in (tender, empty):
+        client.post(f"/tenders/{each.reference}/withdraw/", {"reason": "Clarify"})
+        response = client.post(
+            f"/tenders/{each.reference}/edit/", _details_with_deadline(each, timezone.localdate())
+        )
+        pages.append(response.context["form"].errors.as_data()["deadline_on"][0].messages)
+    assert pages[0] == pages[1]
+
+
+def _events_of(tender, action):
+    return list(audit_trail_for(tender).filter(action=action))

@@ -30,7 +30,7 @@ def bidding(db):
         specification="S",
         service_area="Works",
         estimated_value=Decimal("1"),
-        deadline=timezone.now() + timedelta(days=3),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(tender=tender, by=owner, criteria=[{"title": "M", "question": "Q", "weight": 30}])
     carbon = Indicator.objects.get(outcome__model=tender.model, code="6.3")

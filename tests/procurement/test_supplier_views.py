@@ -1,10 +1,11 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
@@ -25,7 +26,7 @@ def tender(db):
         specification="Cut the grass.",
         service_area="Parks",
         estimated_value=Decimal("100000"),
-        deadline=timezone.now() + timedelta(days=10),
+        deadline=timezone.now() + timedelta(days=30),
     )
     services.criteria_set(
         tender=tender,
@@ -110,6 +111,104 @@ def test_a_supplier_saves_returns_submits_and_revises(client, supplier, tender):
     assert "£490.00" in client.get(url).content.decode()  # 2 tonnes × £245.00, shown as information
     client.post(url, {"price": "85000", _field(tender, "carbon"): "3", "submit": "1"})
     assert Bid.objects.count() == 1 and Bid.objects.get().price == Decimal("85000.00")
+
+
+def _said(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_saving_a_submitted_bid_resubmits_it_and_every_message_says_what_happened(
+    client, supplier, tender, monkeypatch
+):
+    """Issue 13: "Save and come back later" on a submitted bid said "saved as a draft, not submitted yet"
+    while the new price had replaced the old one. The last submitted version counts: on a submitted bid the
+    only button is "Submit changes", every save is a resubmission and the page says so, with the time; the
+    bid.revise audit row holds what changed, and nobody at the council sees it before the bids are opened."""
+    three_twenty_five = datetime(2026, 12, 2, 15, 25, tzinfo=UTC)  # GMT: the same clock time in the UK
+    Tender.objects.filter(pk=tender.pk).update(deadline=three_twenty_five + timedelta(days=30))
+    url = reverse("procurement:bid", args=[tender.reference])
+    carbon = _field(tender, "carbon")
+    monkeypatch.setattr(timezone, "now", lambda: three_twenty_five - timedelta(hours=1))
+    first = client.post(url, {"price": "90000", carbon: "2", "submit": "1"}, follow=True)
+    assert _said(first) == [
+        "Your bid was submitted at 2:25pm on 2 December 2026. "
+        "You can change or withdraw it until the deadline."
+    ]
+    assert "Submit changes" in first.content.decode()
+    assert "Save and come back later" not in first.content.decode()
+
+    monkeypatch.setattr(timezone, "now", lambda: three_twenty_five)
+    revised = client.post(
+        url, {"price": "85000", carbon: "3", "save": "1"}, follow=True
+    )  # an old tab's button
+    assert _said(revised) == [
+        "Your changes were submitted at 3:25pm on 2 December 2026. This is now your bid."
+    ]
+    bid = Bid.objects.get()
+    assert (bid.status, bid.price, bid.submitted_at) == ("submitted", Decimal("85000.00"), three_twenty_five)
+    (event,) = AuditEvent.objects.filter(action="bid.revise")
+    assert (event.actor, event.target_id) == (supplier, str(bid.pk))
+    assert event.before == {"price": "90000.00", "commitments": {"6.3": "2.00"}}
+    assert event.after == {"price": "85000.00", "commitments": {"6.3": "3.00"}}
+
+    again = client.post(url, {"price": "85000", carbon: "3", "submit": "1"}, follow=True)
+    assert _said(again) == [
+        "You did not change anything. Your bid submitted at 3:25pm on 2 December 2026 stands."
+    ]
+    assert AuditEvent.objects.filter(action="bid.revise").count() == 1
+
+    # The council: not in the tender's history, nor the admin's audit trail, until the bids are opened.
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    trail = "/admin/knowsley_sv/auditevent/"
+
+    def listed() -> list[str]:
+        return [e.action for e in client.get(trail).context["cl"].result_list]
+
+    assert "bid.revise" not in listed()
+    assert client.get(f"{trail}{event.pk}/change/").status_code == 302  # "not found", back to the index
+    assert not [e for e in audit_trail_for(tender) if e.action.startswith("bid.")]
+    monkeypatch.setattr(timezone, "now", lambda: bid.tender.deadline + timedelta(minutes=1))
+    services.bids_open(tender=tender, by=tender.commissioners.get())
+    assert "bid.revise" in listed()
+
+
+PRICE_INVALID = "Enter the bid price in pounds, like £420,000"
+QUANTITY_INVALID = "Enter the quantity for 6.3 as a number, like 12"
+
+
+@pytest.mark.parametrize(
+    ("price", "carbon", "message"),
+    [
+        ("1e3", "", PRICE_INVALID),  # was stored as £1,000
+        ("٤٢٠٠٠٠", "", PRICE_INVALID),  # Arabic-Indic digits: was stored as £420,000
+        ("४२००००", "", PRICE_INVALID),  # Devanagari
+        ("４２００００", "", PRICE_INVALID),  # full-width
+        ("1_000", "", PRICE_INVALID),
+        ("--5", "", PRICE_INVALID),
+        ("9" * 10_000, "", PRICE_INVALID),
+        ("-5", "", "The bid price cannot be negative"),
+        ("1,000,000,000,000", "", "The bid price must be £999,999,999,999 or less"),
+        ("420000.001", "", "Enter the bid price to the nearest penny"),
+        ("420000", "1e3", QUANTITY_INVALID),
+        ("420000", "٣", QUANTITY_INVALID),
+        ("420000", "-2", "The quantity for 6.3 cannot be negative"),
+    ],
+)
+def test_hostile_figures_are_refused_through_the_bid_form(client, supplier, tender, price, carbon, message):
+    response = client.post(
+        reverse("procurement:bid", args=[tender.reference]),
+        {"price": price, _field(tender, "carbon"): carbon, "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.parametrize("price", ["420,000", "£420,000", " £420,000.00 ", "420000"])
+def test_the_bid_price_is_read_as_people_type_it(client, supplier, tender, price):
+    client.post(reverse("procurement:bid", args=[tender.reference]), {"price": price, "submit": "1"})
+    assert Bid.objects.get().price == Decimal("420000.00")
 
 
 def test_a_late_submission_is_refused_and_nothing_saved_is_lost(client, supplier, tender):

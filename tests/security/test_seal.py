@@ -3,14 +3,14 @@ export, no open-data file and no admin page (not even a superuser's) shows a bid
 many bids there are. Only each bidding supplier sees its own bid.
 
 How: a published tender, deadline ahead, gets four bids from suppliers with names and prices found nowhere
-else (two submitted, one draft, one withdrawn). Every page of the permission table (test_permission_matrix)
-is requested with the tender's reference in place of every tender and each bid's id in place of every bid,
-as every role, plus every dashboard download and, for a superuser, the admin's index, changelists, searches,
-change and history pages. (Pages the table refuses to a role by role, LOGIN, 403 or 405, are refused before
-any object is read, so they are not requested again here.) Then the bids are deleted and the same pages
-requested again: for everyone but the bidders the two sweeps must be identical (so not even a count leaks),
-and no response may hold a price; a supplier's name may only be on the pages that showed it before any bid
-(the directory of organisations, where it is because it registered).
+else (two submitted and then revised, one draft, one withdrawn). Every page of the permission table
+(test_permission_matrix) is requested with the tender's reference in place of every tender and each bid's id
+in place of every bid, as every role, plus every dashboard download and, for a superuser, the admin's index,
+changelists, searches, change and history pages. (Pages the table refuses to a role by role, LOGIN, 403 or
+405, are refused before any object is read, so they are not requested again here.) Then the bids are deleted
+and the same pages requested again: for everyone but the bidders the two sweeps must be identical (so not
+even a count leaks), and no response may hold a price; a supplier's name may only be on the pages that
+showed it before any bid (the directory of organisations, where it is because it registered).
 """
 
 import difflib
@@ -28,7 +28,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from knowsley_sv.models import User
+from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.admin import ORGANISATION_NOT_DELETED
@@ -102,6 +102,13 @@ def place_bids(sealed: Sealed) -> dict[str, Bid]:
     bids = {}
     for name, (price, fate) in SEALED.items():
         user = sealed.bidders[name]
+        if fate == "submitted":  # submitted once, then revised: the revision's audit row is sealed too
+            services.bid_save(
+                tender=sealed.tender,
+                by=user,
+                submit=True,
+                content=services.BidContent(price=Decimal(price) + 1000, answers=answers),
+            )
         bids[name] = services.bid_save(
             tender=sealed.tender,
             by=user,
@@ -113,6 +120,7 @@ def place_bids(sealed: Sealed) -> dict[str, Bid]:
         if fate == "withdrawn":
             services.bid_withdraw(bid=bids[name], by=user)
     assert Bid.objects.filter(tender=sealed.tender).count() == len(SEALED)
+    assert AuditEvent.objects.filter(action="bid.revise").count() == 2
     return bids
 
 

@@ -319,7 +319,7 @@ def build_xss_world() -> XssWorld:
             "specification": t("specification"),
             "service_area": t("service-area"),
             "estimated_value": "90000",
-            **date_fields("deadline_on", today + timedelta(days=20)),
+            **date_fields("deadline_on", today + timedelta(days=30)),
         },
     )
     tender = Tender.objects.get(title=t("tender-title"))

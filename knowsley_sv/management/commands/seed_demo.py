@@ -83,6 +83,12 @@ DEMO_COMMENTS = [
 PREFERENCES = [30, 20, 15, 10, 10, 15]  # what the demo's residents lean towards, by outcome
 
 
+def _demo_publication(tender):
+    """When a demo tender is taken to have been published: 30 days before its deadline, over the minimum
+    tendering period (settings.MINIMUM_TENDER_PERIOD_DAYS), so its figures are ones the service allows."""
+    return tender.deadline - timedelta(days=30)
+
+
 def _demo_answers(rng: random.Random, wards: list[int]) -> consultation_services.Answers:
     raw = [max(0.0, rng.gauss(p, 8)) for p in PREFERENCES]
     if rng.random() < 0.15:  # some give everything to one or two outcomes
@@ -331,7 +337,8 @@ class Command(BaseCommand):
             )
             if status == "draft":
                 continue
-            procurement_services.tender_publish(tender=tender, by=commissioner)
+            # Published long enough before the deadline to keep the minimum tendering period.
+            procurement_services.tender_publish(tender=tender, by=commissioner, now=_demo_publication(tender))
             if status == "cancelled":
                 procurement_services.tender_cancel(
                     tender=tender, reason="Demo: the service was brought in house.", by=commissioner
@@ -435,7 +442,7 @@ class Command(BaseCommand):
             offered=dict.fromkeys(offered),
             shares={n: shares.get(n, 0) for n in range(1, 7)},
         )
-        procurement_services.tender_publish(tender=tender, by=commissioner)
+        procurement_services.tender_publish(tender=tender, by=commissioner, now=_demo_publication(tender))
         return tender
 
     def _score_and_award(self, tender, commissioner, evaluators, plans, start):
