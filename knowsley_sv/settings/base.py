@@ -169,6 +169,8 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
 # first hop none of them vouches for.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "1"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# django-ratelimit's `key="ip"` (supplier registration) counts the same client address as everything else.
+RATELIMIT_IP_META_KEY = "knowsley_sv.client.client_address"
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31_536_000 if SECURE else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE

@@ -277,3 +277,18 @@ def test_registering_suppliers_is_limited(world):
     page = client.post("/supplier/register/", {})
     assert page.status_code == 429 and TOO_MANY in page.content.decode()
     assert Client(REMOTE_ADDR="198.51.100.25").post("/supplier/register/", {}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_registration_counts_each_client_not_the_proxy(world, settings):
+    """Every supplier arrives from the load balancer's address: the limit counts the address it vouches for
+    (X-Forwarded-For's first untrusted hop), so one busy client does not lock out every other."""
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXY_COUNT = True, 1
+
+    def via_proxy(client_address: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.1, {client_address}")
+
+    busy = via_proxy("203.0.113.10")
+    statuses = [busy.post("/supplier/register/", {"first_name": "x"}).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+    assert via_proxy("198.51.100.26").post("/supplier/register/", {}).status_code == 200
