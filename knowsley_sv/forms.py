@@ -207,6 +207,9 @@ class GovDateField(DateInputField):
         kwargs.setdefault("require_all_fields", False)
         super().__init__(**kwargs)
         self.not_real = f"{_capital(name)} must be a real date"
+        self.short_year = (
+            f"{_capital(name)} must have a year with 4 numbers"  # GOV.UK: "Year must include 4 numbers"
+        )
         incomplete = f"{_capital(name)} must include a day, month and year"
         self.error_messages |= {"required": required_message or f"Enter {name}", "incomplete": incomplete}
         for part in self.fields:
@@ -220,5 +223,5 @@ class GovDateField(DateInputField):
         except (ValidationError, OverflowError):  # OverflowError: a day of 20 digits
             raise ValidationError(self.not_real, code="invalid") from None
         if day is not None and day.year < 1000:  # "27 3 26": a real date, but not the one meant
-            raise ValidationError(self.not_real, code="invalid")
+            raise ValidationError(self.short_year, code="invalid")
         return day

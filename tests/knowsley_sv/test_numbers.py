@@ -117,6 +117,7 @@ HOSTILE_DATES = [  # day, month, year, what is wrong
     ("1" * 20, "1", "2026", "must be a real date"),  # was an OverflowError: a 500
     ("٣", "1", "2026", "must be a real date"),  # Arabic-Indic 3
     ("", "3", "2026", "must include a day, month and year"),
+    ("27", "3", "26", "must have a year with 4 numbers"),  # a real date in the year 26, but not the one meant
 ]
 OUTCOME, INDICATOR = "/model/drafts/{dm}/outcomes/1/", "/model/drafts/{dm}/outcomes/1/indicators/new/"
 WARD, WEIGHTS = "/consultations/wards/{wp}/", "/tenders/{dr}/edit/weights/"
