@@ -23,11 +23,13 @@ def signin_lockout_record(*, username: str | None, address: str, failures: int) 
         target = attempts.order_by("-attempt_time", "-pk").first()
     if target is None:  # pragma: no cover - axes writes the attempt before it locks
         return
+    # The address stays in the sign-in records (kept 90 days by the retention schedule), not in the audit
+    # trail (kept 7 years): the event says which account and how many failures.
     audit_record(
         actor=None,
         action="signin.locked_out",
         target=target,
-        after={"username": username or "", "address": address, "failures": failures},
+        after={"username": username or "", "failures": failures},
     )
 
 
