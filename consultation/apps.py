@@ -6,11 +6,13 @@ class ConsultationConfig(AppConfig):
     name = "consultation"
 
     def ready(self):
+        from knowsley_sv.views import register_home_section
         from outcomes.models import Outcome, SocialValueModel, Ward
 
         from . import selectors
         from .models import Consultation
 
+        register_home_section(selectors.home_section)
         # The public pages' cached consultation, outcomes and wards (selectors.public_consultation and
         # public_wards) are stale after any change to them, from a service, the admin or a shell.
         for model in (Consultation, SocialValueModel, Outcome, Ward):

@@ -28,6 +28,11 @@ def consultations_public() -> QuerySet[Consultation]:
     return Consultation.objects.select_related("model").order_by("-opens_at")
 
 
+def home_section() -> dict:
+    """For the home page: the consultations open now, the soonest to close first."""
+    return {"open_consultations": list(Consultation.objects.open().order_by("closes_at", "pk"))}
+
+
 def consultations_for_officers() -> QuerySet[Consultation]:
     return (
         Consultation.objects.select_related("model")

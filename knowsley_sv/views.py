@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -12,12 +14,23 @@ from .forms import SignInForm, add_service_errors
 from .retention_apply import retention_schedule
 from .roles import Role
 
+# Apps add to the home page (the open consultations, say) from their AppConfig.ready(), so the core reads no
+# app of ours: each section returns context for templates/home.html.
+_HOME_SECTIONS: list[Callable[[], dict]] = []
+
+
+def register_home_section(section: Callable[[], dict]) -> None:
+    if section not in _HOME_SECTIONS:
+        _HOME_SECTIONS.append(section)
+
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        for section in _HOME_SECTIONS:
+            kwargs.update(section())
         return super().get_context_data(
             is_board=user_has_role(user, Role.BOARD_MEMBER),
             is_commissioner=user_has_role(user, Role.COMMISSIONER),

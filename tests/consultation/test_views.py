@@ -466,6 +466,23 @@ def test_start_page_says_what_it_is_for_and_how_long_it_is_open(client):
     assert f"{consultation.closes_at:%Y}" in page
 
 
+def test_the_home_page_lists_the_open_consultations_and_no_others(client, django_assert_max_num_queries):
+    later = open_consultation(title="Open until later")
+    sooner = make_consultation(
+        timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=3), title="Closing soon"
+    )
+    closed_consultation(title="Closed last week")
+    upcoming_consultation(title="Opening next week")
+
+    with django_assert_max_num_queries(2):
+        html = client.get("/").content.decode()
+
+    assert html.index(f'href="{sooner.get_absolute_url()}"') < html.index(
+        f'href="{later.get_absolute_url()}"'
+    )
+    assert "Closed last week" not in html and "Opening next week" not in html
+
+
 def test_the_resident_journey(client):
     consultation = open_consultation()
     ward = Ward.objects.order_by("name")[3]

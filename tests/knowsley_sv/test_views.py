@@ -83,6 +83,7 @@ def test_sign_in_page_renders_the_form(client):
     assert 'name="username"' in html
     assert 'name="password"' in html
     assert "govuk-error-summary" not in html
+    assert f'href="{reverse("procurement:supplier_register")}"' in html  # a new supplier finds registration
 
 
 def test_sign_in_with_correct_credentials_goes_home(client):

@@ -5,13 +5,14 @@ Never for production: it prints sign-in details and refuses to run with DEBUG of
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from consultation import services as consultation_services
@@ -21,8 +22,9 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import dashboard, services
 from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
+from procurement import delivery
 from procurement import services as procurement_services
-from procurement.models import Award, SupplierMember, Tender
+from procurement.models import Award, Bid, PanelMember, Score, SupplierMember, Tender
 from procurement.selectors import evaluated_bids, evaluation_lines
 
 # Printed for local demos; the command refuses to run with DEBUG off.
@@ -83,10 +85,51 @@ DEMO_COMMENTS = [
 PREFERENCES = [30, 20, 15, 10, 10, 15]  # what the demo's residents lean towards, by outcome
 
 
-def _demo_publication(tender):
-    """When a demo tender is taken to have been published: 30 days before its deadline, over the minimum
-    tendering period (settings.MINIMUM_TENDER_PERIOD_DAYS), so its figures are ones the service allows."""
-    return tender.deadline - timedelta(days=30)
+# The demo's story in days before the day it is loaded: version 1 adopted, the board seated, version 1
+# reviewed and version 2 adopted, all before the first demo tender is drafted.
+V1_ADOPTED, BOARD_SEATED, REVIEW_HELD, V2_ADOPTED = 900, 800, 620, 600
+TENDER_PERIOD = timedelta(days=30)  # over the minimum tendering period (settings.MINIMUM_TENDER_PERIOD_DAYS)
+DRAFTED_BEFORE_PUBLICATION = timedelta(days=5)
+DEADLINE_BEFORE_START = timedelta(days=45)  # evaluation, award notice and standstill fit in it
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _contract_start(today: date, quarters: int) -> date:
+    """A start `quarters` whole quarters and 10 days ago: that many quarters finished, reported (5 days after
+    each quarter) and checked (3 days after the report), and 10 days of the current one expected."""
+    return delivery.add_months(today, -3 * quarters) - timedelta(days=10)
+
+
+def _create_dated(*, by: User, deadline: datetime, **fields) -> Tender:
+    """A draft tender made as the service allows, then dated back as if it had been drafted just before the
+    tendering period that ends at `deadline` (the service only takes deadlines in the future)."""
+    now = timezone.now()
+    tender = procurement_services.tender_create(by=by, deadline=max(deadline, now + TENDER_PERIOD), **fields)
+    published = min(deadline - TENDER_PERIOD, now)
+    Tender.objects.filter(pk=tender.pk).update(
+        deadline=deadline, created_at=published - DRAFTED_BEFORE_PUBLICATION
+    )
+    return tender
+
+
+def _publish(tender: Tender, by: User) -> Tender:
+    tender.refresh_from_db(fields=["deadline"])
+    return procurement_services.tender_publish(
+        tender=tender, by=by, now=min(tender.deadline - TENDER_PERIOD, timezone.now())
+    )
+
+
+def _bids_dated(tender: Tender) -> None:
+    """Bids were first saved when they were submitted (drafts on the day of publication)."""
+    Bid.objects.filter(tender=tender, submitted_at__isnull=False).update(
+        created_at=F("submitted_at"), updated_at=F("submitted_at")
+    )
+    Bid.objects.filter(tender=tender, submitted_at__isnull=True).update(
+        created_at=tender.published_at, updated_at=tender.published_at
+    )
 
 
 def _demo_answers(rng: random.Random, wards: list[int]) -> consultation_services.Answers:
@@ -167,7 +210,7 @@ class Command(BaseCommand):
                     "ward": wards.get(ward),
                 },
             )
-        started = timezone.localdate() - timedelta(days=400)
+        started = timezone.localdate() - timedelta(days=BOARD_SEATED)
         for username, _first, _last, _roles, org_name in USERS:
             if org_name and not BoardMembership.objects.filter(person=users[username]).exists():
                 BoardMembership.objects.create(
@@ -183,13 +226,13 @@ class Command(BaseCommand):
         """A review of version 1 that starts version 2, which gets illustrative proxies and is adopted."""
         if ModelReview.objects.exists() or SocialValueModel.objects.filter(version__gt=1).exists():
             return
-        chair = users["board.chair"]
+        chair, today = users["board.chair"], timezone.localdate()
         v1 = SocialValueModel.objects.get(version=1)
-        services.review_record(
+        review = services.review_record(
             model=v1,
-            held_on=timezone.localdate(),
+            held_on=today - timedelta(days=REVIEW_HELD),
             attendees=[users["board"], users["board.chair"], users["board.chamber"]],
-            evidence="Demo: the first consultation's results and the first quarter's delivery reports.",
+            evidence="Demo: a year of tenders scored with version 1, and what bidders said about it.",
             findings="Demo: commissioners need a financial proxy for every indicator to compare bids.",
             decisions="Demo: start version 2 with illustrative proxies until the council enters real ones.",
             result=ModelReview.Result.NEW_DRAFT,
@@ -213,6 +256,15 @@ class Command(BaseCommand):
             change_summary="Demo: illustrative proxy values, so the demo can show social value in pounds.",
             by=chair,
         )
+        # The services date all this today; the story has it long before the first demo tender.
+        adopted, reviewed = _at(today - timedelta(days=V2_ADOPTED), 11), _at(review.held_on, 17)
+        SocialValueModel.objects.filter(pk=v1.pk).update(
+            created_at=_at(today - timedelta(days=V1_ADOPTED), 9),
+            adopted_at=_at(today - timedelta(days=V1_ADOPTED), 11),
+            superseded_at=adopted,
+        )
+        SocialValueModel.objects.filter(pk=draft.pk).update(created_at=reviewed, adopted_at=adopted)
+        ModelReview.objects.filter(pk=review.pk).update(recorded_at=reviewed)
 
     def _consultations(self, users: dict[str, User]) -> None:
         """An open and a closed consultation with a few hundred varied responses, and illustrative
@@ -251,15 +303,20 @@ class Command(BaseCommand):
             closes_at=now + timedelta(days=50),
             created_by=users["board.chair"],
         )
+        for consultation in (closed, opened):  # drafted a week before it opened
+            Consultation.objects.filter(pk=consultation.pk).update(
+                created_at=consultation.opens_at - timedelta(days=7)
+            )
         wards = list(Ward.objects.values_list("pk", flat=True))
-        for consultation, count, days in ((closed, 320, 55), (opened, 180, 9)):
+        # (days ago: the latest response, the earliest): the closed one's all came in before it closed
+        for consultation, count, (latest, earliest) in ((closed, 320, (3.1, 55)), (opened, 180, (0.1, 9))):
             for i in range(count):
                 consultation_services.response_submit(
                     consultation=consultation,
                     answers=_demo_answers(rng, wards),
                     channel=Response.Channel.ONLINE if i % 10 else Response.Channel.PAPER,
                     entered_by=None if i % 10 else users["commissioner"],
-                    submitted_at=now - timedelta(days=rng.uniform(0.1, days)),
+                    submitted_at=now - timedelta(days=rng.uniform(latest, earliest)),
                 )
         Consultation.objects.filter(pk=closed.pk).update(closes_at=now - timedelta(days=3))
         for comment in Comment.objects.filter(response__consultation=closed)[:12]:
@@ -288,12 +345,13 @@ class Command(BaseCommand):
             SupplierMember.objects.get_or_create(user=user, defaults={"organisation": organisation})
             suppliers.append(user)
         now = timezone.now()
+        # title, service area, status, deadline in days from now (past for the closed one)
         plans = [
             ("Grounds maintenance 2027", "Parks", "published", 21),
             ("School meals supply", "Education", "published", 9),
             ("Library cleaning", "Libraries", "closed", -2),
             ("Highways resurfacing", "Highways", "draft", 40),
-            ("Youth outreach service", "Children's services", "cancelled", 30),
+            ("Youth outreach service", "Children's services", "cancelled", 20),
         ]
         model = SocialValueModel.objects.adopted().get()
         offered = {
@@ -303,13 +361,16 @@ class Command(BaseCommand):
             )
         }
         for title, area, status, days in plans:
-            tender = procurement_services.tender_create(
-                by=commissioner,
-                title=title,
-                specification=f"Demo: {title.lower()} for Knowsley Council.",
-                service_area=area,
-                estimated_value=Decimal("250000"),
-                deadline=now + timedelta(days=abs(days) + 1),
+            fields = {
+                "by": commissioner,
+                "title": title,
+                "specification": f"Demo: {title.lower()} for Knowsley Council.",
+                "service_area": area,
+                "estimated_value": Decimal("250000"),
+                "deadline": now + timedelta(days=days),
+            }
+            tender = (
+                procurement_services.tender_create(**fields) if status == "draft" else _create_dated(**fields)
             )
             procurement_services.criteria_set(
                 tender=tender,
@@ -337,8 +398,7 @@ class Command(BaseCommand):
             )
             if status == "draft":
                 continue
-            # Published long enough before the deadline to keep the minimum tendering period.
-            procurement_services.tender_publish(tender=tender, by=commissioner, now=_demo_publication(tender))
+            tender = _publish(tender, commissioner)
             if status == "cancelled":
                 procurement_services.tender_cancel(
                     tender=tender, reason="Demo: the service was brought in house.", by=commissioner
@@ -353,15 +413,18 @@ class Command(BaseCommand):
                         price=Decimal(230000 - 10000 * k),
                         commitments={pk: Decimal(3 + k) for pk in list(offered)[: 3 + k]},
                     ),
+                    now=min(tender.published_at + timedelta(days=4 + k), now),
                 )
+            _bids_dated(tender)
             if status == "closed":
-                Tender.objects.filter(pk=tender.pk).update(deadline=now + timedelta(days=days))
                 procurement_services.bids_open(tender=tender, by=commissioner)
 
     def _evaluations(self, users: dict[str, User]) -> None:
         """Awarded tenders with their whole evaluation (three evaluators, a flagged row, summaries, the
         standstill over, the contract entered and quarters of delivery reported and checked), and one tender
-        being evaluated for the demo evaluator to score."""
+        being evaluated for the demo evaluator to score. Each awarded tender is dated back from its
+        contract's start, so that every step follows the one before and the contract's status (worst KPI,
+        as the contracts page shows it) is the one planned."""
         if Award.objects.exists():
             return
         commissioner = users["commissioner"]
@@ -378,15 +441,19 @@ class Command(BaseCommand):
             (80000, [40, 60, 20, 40, 20]),
             (125000, [100, 80, 100, 80, 100]),
         ]
-        # title, which supplier makes which bid (the last one wins), contract start (days ago), delivery rate
+        # title, service area, which supplier makes which bid (the last one wins), quarters finished,
+        # delivery as a share of plan, and whether the last quarter still has lines to check. Verified
+        # delivery ÷ expected to date is about rate × quarters checked ÷ (quarters + 10 days).
         plans = [
-            ("Home care at night", [0, 1, 2], 400, Decimal("1.05")),  # delivers ahead of plan: green
-            ("Meals on wheels", [2, 0, 1], 300, Decimal("0.85")),  # a little behind: amber
-            ("Park ranger service", [1, 2, 3], 250, Decimal("0.50")),  # well behind: red
-            ("Community transport", [0, 1], None, None),  # being evaluated now
+            ("Home care at night", "Adult social care", [0, 1, 2], 4, Decimal("1.05"), False),  # ~102%: green
+            ("Meals on wheels", "Adult social care", [2, 0, 1], 3, Decimal("0.90"), False),  # ~87%: amber
+            ("Park ranger service", "Parks", [1, 2, 3], 2, Decimal("0.60"), True),  # ~28% (queried line): red
+            ("Community transport", "Transport", [0, 1], None, None, False),  # being evaluated now
         ]
-        for title, who, days_ago, rate in plans:
-            tender = self._demo_tender(title, commissioner, offered)
+        for title, area, who, quarters, rate, to_check in plans:
+            start = None if quarters is None else _contract_start(today, quarters)
+            deadline = _at(today - timedelta(days=5) if start is None else start - DEADLINE_BEFORE_START, 12)
+            tender = self._demo_tender(title, area, commissioner, offered, deadline)
             criteria = list(tender.criteria.order_by("number"))
             outcomes = [s.outcome_id for s in tender.shares.filter(share__gt=0).order_by("outcome__number")]
             for k, (price, _scores) in zip(who, bids, strict=False):
@@ -400,27 +467,24 @@ class Command(BaseCommand):
                         methods=dict.fromkeys(outcomes, "Demo: our plan for this outcome."),
                         commitments={pk: Decimal(8 + 4 * k) for pk in offered},
                     ),
+                    now=tender.published_at + timedelta(days=10, hours=k),
                 )
-            Tender.objects.filter(pk=tender.pk).update(
-                deadline=timezone.now() - timedelta(days=(days_ago or 0) + 60)
-            )
-            procurement_services.bids_open(tender=tender, by=commissioner)
-            if days_ago is None:
+            _bids_dated(tender)
+            procurement_services.bids_open(tender=tender, by=commissioner, now=deadline + timedelta(hours=1))
+            if start is None:
                 procurement_services.panel_add(tender=tender, evaluator=evaluators[0], by=commissioner)
                 continue
-            contract = self._score_and_award(
-                tender, commissioner, evaluators, bids, today - timedelta(days=days_ago)
-            )
-            self._delivery(contract, suppliers[who[-1]], commissioner, rate, today)
+            contract = self._score_and_award(tender, commissioner, evaluators, bids, start)
+            self._delivery(contract, suppliers[who[-1]], commissioner, rate, today, to_check=to_check)
 
-    def _demo_tender(self, title, commissioner, offered) -> Tender:
-        tender = procurement_services.tender_create(
+    def _demo_tender(self, title, area, commissioner, offered, deadline) -> Tender:
+        tender = _create_dated(
             by=commissioner,
             title=title,
             specification=f"Demo: {title.lower()} for Knowsley residents.",
-            service_area="Adult social care",
+            service_area=area,
             estimated_value=Decimal("110000"),
-            deadline=timezone.now() + timedelta(days=2),
+            deadline=deadline,
         )
         procurement_services.criteria_set(
             tender=tender,
@@ -442,16 +506,24 @@ class Command(BaseCommand):
             offered=dict.fromkeys(offered),
             shares={n: shares.get(n, 0) for n in range(1, 7)},
         )
-        procurement_services.tender_publish(tender=tender, by=commissioner, now=_demo_publication(tender))
-        return tender
+        return _publish(tender, commissioner)
 
     def _score_and_award(self, tender, commissioner, evaluators, plans, start):
+        """The panel a day after the deadline, scores in the next week, moderation, award and notice in the
+        week after, the contract entered the day after the standstill and starting on `start`."""
+
+        def after(delta: timedelta) -> datetime:
+            return tender.deadline + delta
+
         lines = evaluation_lines(tender)
         bids = list(evaluated_bids(tender).order_by("price"))
         by_price = sorted(plans)  # the plans' bids, cheapest first, as the bids are ordered
         for evaluator in evaluators:
             procurement_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
-            procurement_services.declare(tender=tender, by=evaluator, conflict=False)
+            procurement_services.declare(
+                tender=tender, by=evaluator, conflict=False, now=after(timedelta(days=1, hours=2))
+            )
+        PanelMember.objects.filter(tender=tender).update(added_at=after(timedelta(days=1)))
         for n, evaluator in enumerate(evaluators):
             for bid, (_price, scores) in zip(bids, by_price, strict=True):
                 entries = {}
@@ -463,7 +535,11 @@ class Command(BaseCommand):
                         f"Demo: {evaluator.first_name}'s reasons for {value} on {line.short}.",
                     )
                 procurement_services.scores_save(tender=tender, bid=bid, by=evaluator, entries=entries)
-            procurement_services.scores_submit(tender=tender, by=evaluator)
+            submitted = after(timedelta(days=6 + n, hours=3))
+            Score.objects.filter(panel_member__tender=tender, panel_member__evaluator=evaluator).update(
+                updated_at=submitted
+            )
+            procurement_services.scores_submit(tender=tender, by=evaluator, now=submitted)
         for bid, (_price, scores) in zip(bids, by_price, strict=True):
             procurement_services.moderate(
                 tender=tender,
@@ -473,36 +549,38 @@ class Command(BaseCommand):
                     line.key: (value, f"Demo: the panel agreed {value} on {line.short} after discussion.")
                     for line, value in zip(lines, scores, strict=True)
                 },
+                now=after(timedelta(days=12)),
             )
         winner = bids[-1]  # the dearest bid scores best on quality and social value: 78.80
-        procurement_services.award(tender=tender, bid=winner, by=commissioner)
-        noticed = timezone.make_aware(datetime.combine(start - timedelta(days=30), time(10)))
-        procurement_services.award_notice_publish(tender=tender, by=commissioner, now=noticed)
+        procurement_services.award(tender=tender, bid=winner, by=commissioner, now=after(timedelta(days=14)))
+        award = procurement_services.award_notice_publish(
+            tender=tender, by=commissioner, now=after(timedelta(days=15))
+        )
         return procurement_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=start,
             end_date=start + timedelta(days=2 * 365 - 1),
             value=winner.price,
-            now=noticed + timedelta(days=20),
+            now=_at(award.standstill_ends + timedelta(days=1), 10),
         )
 
-    def _delivery(self, contract, supplier, commissioner, rate, today) -> None:
-        """Every finished quarter reported at `rate` of plan and verified; the latest one has a line queried
-        and one waiting, so the commissioner has something to check."""
-        from procurement import delivery
-
+    def _delivery(self, contract, supplier, commissioner, rate, today, *, to_check: bool) -> None:
+        """Every finished quarter reported at `rate` of plan 5 days after it ended and checked 3 days later.
+        With `to_check`, the latest one has a line queried and one still waiting, so the commissioner has
+        something to check."""
         kpis = list(contract.kpis.all())
         periods = [
             p
             for p in delivery.reporting_periods(
                 contract.start_date, contract.end_date, contract.reporting_months
             )
-            if p[1] < today
+            if p[1] + timedelta(days=8) <= today
         ]
         days = (contract.end_date - contract.start_date).days + 1
         for n, (first, last) in enumerate(periods):
             share = Decimal((last - first).days + 1) / days
+            reported = _at(last + timedelta(days=5), 9)
             report = procurement_services.delivery_report_save(
                 contract=contract,
                 period_start=first,
@@ -514,16 +592,20 @@ class Command(BaseCommand):
                     )
                     for k in kpis
                 },
-                now=timezone.make_aware(datetime.combine(last + timedelta(days=5), time(9))),
+                now=reported,
             )
+            checked = reported + timedelta(days=3)
             lines = list(report.lines.order_by("kpi__code"))
             for m, line in enumerate(lines):
-                if n == len(periods) - 1 and m == 0:
+                if to_check and n == len(periods) - 1 and m == 0:
                     procurement_services.line_query(
-                        line=line, by=commissioner, question="Demo: please attach the payroll extract."
+                        line=line,
+                        by=commissioner,
+                        question="Demo: please attach the payroll extract.",
+                        now=checked,
                     )
-                elif n < len(periods) - 1 or m < len(lines) - 1:
-                    procurement_services.line_verify(line=line, by=commissioner)
+                elif not to_check or n < len(periods) - 1 or m < len(lines) - 1:
+                    procurement_services.line_verify(line=line, by=commissioner, now=checked)
 
     def _print_sign_ins(self) -> None:
         self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")
