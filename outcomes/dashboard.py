@@ -38,6 +38,7 @@ from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
 from . import selectors
+from .charts import RAG_COLOURS, WEIGHTING_COLOURS
 from .models import Organisation, Outcome, SocialValueModel
 
 ALL = "all"
@@ -240,12 +241,12 @@ def _contracts_running(filters: Filters) -> QuerySet[Contract]:
     return qs
 
 
-def _committed_value() -> Sum:
-    return Sum(F("committed") * F("proxy_value"), output_field=MONEY)
+def _committed_value(condition: Q | None = None) -> Sum:
+    return Sum(F("committed") * F("proxy_value"), output_field=MONEY, filter=condition)
 
 
-def _delivered_value() -> Sum:
-    return Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY)
+def _delivered_value(condition: Q | None = None) -> Sum:
+    return Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY, filter=condition)
 
 
 def _verified() -> QuerySet[DeliveryLine]:
@@ -253,6 +254,9 @@ def _verified() -> QuerySet[DeliveryLine]:
 
 
 # --- a. Social value committed and delivered, by outcome ------------------------------------------------
+Quantities = tuple[tuple[str, Decimal], ...]  # (unit, quantity), by unit: "people", 12
+
+
 @dataclass(frozen=True)
 class OutcomeValue:
     number: int
@@ -260,48 +264,125 @@ class OutcomeValue:
     committed: Decimal
     delivered: Decimal
     without_proxy: int = 0
+    # The same commitments and verified delivery in their indicators' own units, each unit's total.
+    committed_quantities: Quantities = ()
+    delivered_quantities: Quantities = ()
+    # The financial year before the one filtered (None when every year is shown).
+    previous_committed: Decimal | None = None
+    previous_delivered: Decimal | None = None
 
     @property
     def delivered_percent(self) -> Decimal | None:
         return percent(self.delivered, self.committed)
 
 
+def _sum_or_none(values: Sequence[Decimal | None]) -> Decimal | None:
+    return None if any(v is None for v in values) else sum(values, Decimal(0))
+
+
 def _totals(rows: Sequence[OutcomeValue], label: str = "") -> OutcomeValue:
+    """The outcomes' totals. Quantities are not added across outcomes: "people" helped into work and
+    "people" given early help are different people, or the same ones counted twice."""
     return OutcomeValue(
         number=0,
         title=label,
         committed=sum((r.committed for r in rows), Decimal(0)),
         delivered=sum((r.delivered for r in rows), Decimal(0)),
         without_proxy=sum(r.without_proxy for r in rows),
+        previous_committed=_sum_or_none([r.previous_committed for r in rows]),
+        previous_delivered=_sum_or_none([r.previous_delivered for r in rows]),
     )
+
+
+def quantities_text(quantities: Quantities) -> str:
+    """ "12 apprenticeship starts, 3.5 full-time equivalent years": each unit's total (pure)."""
+    parts = []
+    for unit, quantity in quantities:
+        number = f"{quantity:,.2f}".rstrip("0").rstrip(".")
+        parts.append(f"£{quantity:,.2f}" if unit == "£" else f"{number} {unit}")
+    return ", ".join(parts) if parts else NOT_APPLICABLE
+
+
+def _by_outcome_and_unit(rows, outcome: str, unit: str) -> dict[int, dict[str, dict]]:
+    """Rows grouped in the database by outcome and unit -> {outcome: {unit: row}}."""
+    result: dict[int, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        result[row[outcome]][row[unit]] = row
+    return result
+
+
+def _total(groups: Mapping[str, dict], name: str) -> Decimal | None:
+    values = [row[name] for row in groups.values() if row[name] is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def _quantities(groups: Mapping[str, dict], name: str) -> Quantities:
+    return tuple((unit, groups[unit][name]) for unit in sorted(groups) if groups[unit][name])
 
 
 def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[OutcomeValue]:
     """Per outcome: £ committed by contracts starting in the year and £ delivered (verified) in reports
-    ending in the year, for suppliers of the sector. Two queries."""
-    kpis = ContractKPI.objects.filter(contract__in=_contracts_let(filters))
-    lines = _verified()
+    ending in the year, for suppliers of the sector; the same in each unit of the outcome's indicators; and,
+    with a year chosen, the £ of the year before. Two queries, grouped by outcome and unit."""
+    kpis, lines = ContractKPI.objects.all(), _verified()
+    this_kpi = this_line = previous_kpi = previous_line = None  # every year
     if filters.year:
-        lines = lines.filter(report__period_end__range=financial_year_bounds(filters.year))
+        this_year, last_year = financial_year_bounds(filters.year), financial_year_bounds(filters.year - 1)
+        kpis = kpis.filter(contract__start_date__range=(last_year[0], this_year[1]))
+        lines = lines.filter(report__period_end__range=(last_year[0], this_year[1]))
+        this_kpi, previous_kpi = (
+            Q(contract__start_date__range=this_year),
+            Q(contract__start_date__range=last_year),
+        )
+        this_line, previous_line = (
+            Q(report__period_end__range=this_year),
+            Q(report__period_end__range=last_year),
+        )
     if filters.sector:
+        kpis = kpis.filter(contract__award__bid__supplier__sector=filters.sector)
         lines = lines.filter(kpi__contract__award__bid__supplier__sector=filters.sector)
     if filters.outcome:
         kpis = kpis.filter(outcome_number=filters.outcome)
         lines = lines.filter(kpi__outcome_number=filters.outcome)
-    committed = {
-        row["outcome_number"]: row
-        for row in kpis.order_by()
-        .values("outcome_number")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    }
-    delivered = dict(lines.order_by().values_list("kpi__outcome_number").annotate(value=_delivered_value()))
+    no_proxy = Q(proxy_value__isnull=True) & (this_kpi or Q())
+    committed = _by_outcome_and_unit(
+        kpis.order_by()
+        .values("outcome_number", "unit")
+        .annotate(
+            value=_committed_value(this_kpi),
+            units=Sum("committed", filter=this_kpi),
+            without_proxy=Count("id", filter=no_proxy),
+            previous=_committed_value(previous_kpi),
+        ),
+        "outcome_number",
+        "unit",
+    )
+    delivered = _by_outcome_and_unit(
+        lines.order_by()
+        .values("kpi__outcome_number", "kpi__unit")
+        .annotate(
+            value=_delivered_value(this_line),
+            units=Sum("quantity", filter=this_line),
+            previous=_delivered_value(previous_line),
+        ),
+        "kpi__outcome_number",
+        "kpi__unit",
+    )
+
+    def previous(groups: Mapping[str, dict]) -> Decimal | None:
+        return to_pennies(_total(groups, "previous")) if filters.year else None
+
     return [
         OutcomeValue(
             number=n,
             title=titles.get(n, ""),
-            committed=to_pennies(committed.get(n, {}).get("value")),
-            delivered=to_pennies(delivered.get(n)),
-            without_proxy=committed.get(n, {}).get("without_proxy", 0),
+            committed=to_pennies(_total(committed[n], "value")),
+            delivered=to_pennies(_total(delivered[n], "value")),
+            without_proxy=sum(row["without_proxy"] for row in committed[n].values()),
+            committed_quantities=_quantities(committed[n], "units"),
+            delivered_quantities=_quantities(delivered[n], "units"),
+            previous_committed=previous(committed[n]),
+            previous_delivered=previous(delivered[n]),
         )
         for n in filters.outcomes
     ]
@@ -838,6 +919,7 @@ class Table:
     chart: str = ""  # "bar" or "doughnut": drawn from the table by static/js/charts.js
     chart_columns: tuple[int, ...] = ()
     chart_colours: tuple[str, ...] = ()  # one a row, for a single series
+    chart_axis: str = ""  # the value axis's title with its unit (by default from the plotted columns' kind)
     note: str = ""
     empty: str = "There are no figures for these filters."
     shown: int | None = None  # the page shows the first `shown` rows (None: all); downloads have every row
@@ -881,34 +963,82 @@ class Table:
         return " ".join(str(c) for c in self.chart_columns)
 
     @property
+    def axis_title(self) -> str:
+        """The chart's value axis: its quantity and unit, from the plotted columns unless told."""
+        if self.chart_axis:
+            return self.chart_axis
+        plotted = [self.columns[i] for i in self.chart_columns]
+        kinds = {c.kind for c in plotted}
+        if kinds == {MONEY_GBP}:
+            return "Pounds (£)"
+        if kinds <= {PERCENT, POINTS}:
+            return "Per cent (%)"
+        if kinds == {COUNT} and len(plotted) == 1:
+            return f"{plotted[0].label} (number)"
+        return "Number"
+
+    @property
     def chart_colours_attr(self) -> str:
         return " ".join(self.chart_colours)
 
 
-OUTCOME_COLUMNS = [
-    Column("outcome", "Outcome", OUTCOME),
-    Column("title", "Title"),
-    Column("committed_gbp", "Committed (£)", MONEY_GBP),
-    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
-    Column("delivered_percent", "Delivered as % of committed", PERCENT),
-    Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT),
-]
+def short_year(year: int) -> str:
+    """A financial year as GOV.UK writes it in a heading: 2025 to 2026."""
+    return f"{year} to {year + 1}"
 
 
-def _outcome_row(r: OutcomeValue) -> list:
+def outcome_columns(year: int | None = None) -> list[Column]:
+    """The social value table's columns: with a year, its figures are labelled with it and the year before
+    follows, for comparison."""
+    when = f", {short_year(year)}" if year else ""
+    columns = [
+        Column("outcome", "Outcome", OUTCOME),
+        Column("title", "Title"),
+        Column("committed_gbp", f"Committed{when} (£)", MONEY_GBP),
+        Column("committed_quantities", f"Committed{when}, in the indicators' units"),
+        Column("delivered_gbp", f"Delivered, verified{when} (£)", MONEY_GBP),
+        Column("delivered_quantities", f"Delivered, verified{when}, in the indicators' units"),
+        Column("delivered_percent", "Delivered as % of committed", PERCENT),
+    ]
+    if year:
+        before = short_year(year - 1)
+        columns += [
+            Column("previous_year_committed_gbp", f"Committed, {before} (£)", MONEY_GBP),
+            Column("previous_year_delivered_gbp", f"Delivered, verified, {before} (£)", MONEY_GBP),
+        ]
+    return [*columns, Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT)]
+
+
+def _outcome_row(r: OutcomeValue, *, year: int | None) -> list:
     label, title = (r.number, r.title) if r.number else (r.title, "")
-    return [label, title, r.committed, r.delivered, r.delivered_percent, r.without_proxy]
+    # The totals row has no quantities: different indicators' "people" are not added up.
+    committed_units = quantities_text(r.committed_quantities) if r.number else ""
+    delivered_units = quantities_text(r.delivered_quantities) if r.number else ""
+    previous = [r.previous_committed, r.previous_delivered] if year else []
+    return [
+        label,
+        title,
+        r.committed,
+        committed_units,
+        r.delivered,
+        delivered_units,
+        r.delivered_percent,
+        *previous,
+        r.without_proxy,
+    ]
 
 
-def social_value_table(rows: list[OutcomeValue], *, caption: str = "", key: str = "social_value") -> Table:
+def social_value_table(
+    rows: list[OutcomeValue], *, caption: str = "", key: str = "social_value", year: int | None = None
+) -> Table:
     return Table(
         key=key,
         caption=caption or "Social value committed and delivered, by outcome",
-        columns=OUTCOME_COLUMNS,
-        rows=[_outcome_row(r) for r in rows],
-        foot=[_outcome_row(_totals(rows, "All outcomes"))] if len(rows) > 1 else [],
+        columns=outcome_columns(year),
+        rows=[_outcome_row(r, year=year) for r in rows],
+        foot=[_outcome_row(_totals(rows, "All outcomes"), year=year)] if len(rows) > 1 else [],
         chart="bar",
-        chart_columns=(2, 3),
+        chart_columns=(2, 4, 7, 8) if year else (2, 4),
     )
 
 
@@ -944,7 +1074,7 @@ def weighting_table(figures: Weighting) -> Table:
         foot=[row("All contracts let", total)],
         chart="doughnut",
         chart_columns=(2,),
-        chart_colours=("#00703c", "#b1b4b6"),
+        chart_colours=WEIGHTING_COLOURS,
     )
 
 
@@ -972,7 +1102,6 @@ RAG_LABELS = {
     delivery.GREEN: ("Green", "Every commitment due so far at 95% or more"),
     delivery.NOT_STARTED: ("Not started", "Nothing expected yet"),
 }
-RAG_COLOURS = ("#d4351c", "#f47738", "#00703c", "#505a5f")
 
 
 def rag_table(contracts: list[ContractStatus]) -> Table:
@@ -1129,7 +1258,9 @@ class Figures:
 
 
 BUILDERS: dict[str, Callable[[Figures], Table]] = {
-    "social_value": lambda f: social_value_table(social_value(f.filters, titles=f.titles)),
+    "social_value": lambda f: social_value_table(
+        social_value(f.filters, titles=f.titles), year=f.filters.year
+    ),
     "weighting": lambda f: weighting_table(weighting(f.filters)),
     "local_spend": lambda f: local_spend_table(local_spend(f.filters)),
     "rag": lambda f: rag_table(f.rag),
@@ -1139,6 +1270,59 @@ BUILDERS: dict[str, Callable[[Figures], Table]] = {
     "review": lambda f: review_table(review(today=f.today)),
 }
 TABLE_KEYS = tuple(BUILDERS)
+# The filters each table is worked out with (the page says the same under each heading).
+TABLE_FILTERS: dict[str, tuple[str, ...]] = {
+    "social_value": ("year", "outcome", "sector"),
+    "weighting": ("year", "sector"),
+    "local_spend": ("year", "sector"),
+    "rag": ("year", "sector"),
+    "rag_contracts": ("year", "sector"),
+    "participation": ("year",),
+    "priorities": ("outcome",),
+    "review": (),
+}
+NOT_APPLIED = "not applied to this table"
+
+
+def export_filters(filters: Filters, key: str) -> list[tuple[str, str, bool]]:
+    """What a download records of the filters behind it: (filter, value chosen, applied to the table)."""
+    sector = Organisation.Sector(filters.sector).label if filters.sector else "All sectors"
+    applied = TABLE_FILTERS[key]
+    return [
+        (
+            "Financial year",
+            financial_year_label(filters.year) if filters.year else "All years",
+            "year" in applied,
+        ),
+        (
+            "Outcome",
+            f"Outcome {filters.outcome}" if filters.outcome else "All outcomes",
+            "outcome" in applied,
+        ),
+        ("Supplier's sector", sector, "sector" in applied),
+    ]
+
+
+def csv_preface(filters: Filters, key: str) -> list[list[str]]:
+    """The CSV's first row: the filters, before the header row."""
+    return [
+        [
+            "Filters",
+            *(
+                f"{name}: {value}" + ("" if applied else f" ({NOT_APPLIED})")
+                for name, value, applied in export_filters(filters, key)
+            ),
+        ]
+    ]
+
+
+def xlsx_about(filters: Filters, key: str, caption: str) -> list[list[str]]:
+    """The workbook's second sheet: which table, and the filters that produced it."""
+    return [
+        ["Table", caption],
+        ["Filter", "Chosen", "Applied to this table"],
+        *([name, value, "Yes" if applied else "No"] for name, value, applied in export_filters(filters, key)),
+    ]
 
 
 # --- The shared cache ---------------------------------------------------------------------------------------

@@ -342,9 +342,73 @@ def test_social_value_by_outcome(data):
         (6, D("1000.00"), D("750.00"), D("75.0"), 0),
     ]
     assert rows[0].title == data.titles[1]
+    # In the indicators' own units: outcome 1 = 1.1 full-time equivalent years, committed 10 + 2, delivered
+    # 4 + 4 + 2; outcome 3 counts its quantities though it has no proxy (2 committed, 2 verified).
+    assert [
+        (r.number, r.committed_quantities, r.delivered_quantities) for r in rows if r.committed_quantities
+    ] == [
+        (1, (("full-time equivalent years", D("12.00")),), (("full-time equivalent years", D("10.00")),)),
+        (2, (("people", D("100.00")),), (("people", D("96.00")),)),
+        (3, (("hours", D("2.00")),), (("hours", D("2.00")),)),
+        (6, (("people", D("4.00")),), (("people", D("3.00")),)),
+    ]
     table = dashboard.social_value_table(rows)
-    # totals: committed 12,000 + 1,250 + 1,000 = 14,250; delivered 10,000 + 1,200 + 750 = 11,950 (83.859…%)
-    assert table.foot == [["All outcomes", "", D("14250.00"), D("11950.00"), D("83.9"), 1]]
+    # totals: committed 12,000 + 1,250 + 1,000 = 14,250; delivered 10,000 + 1,200 + 750 = 11,950 (83.859…%);
+    # no quantities: different indicators' units are not added across outcomes
+    assert table.foot == [["All outcomes", "", D("14250.00"), "", D("11950.00"), "", D("83.9"), 1]]
+    assert table.rows[0][3] == "12 full-time equivalent years" and table.rows[3][3] == "—"
+
+
+def test_natural_units_are_totalled_per_unit_beside_pounds(data):
+    # Contract B also commits 3 apprenticeship starts (1.2, no proxy) and 1.5 tonnes CO2e (6.3, £50 a tonne)
+    indicators = {i.code: i for i in data.model.outcomes.get(number=1).indicators.all()}
+    indicators |= {i.code: i for i in data.model.outcomes.get(number=6).indicators.all()}
+    _kpi(data.b, indicators["1.2"], 3, None)
+    _kpi(data.b, indicators["6.3"], "1.5", "50.00")
+    rows = dashboard.social_value(Filters(), titles=data.titles)
+    assert dashboard.quantities_text(rows[0].committed_quantities) == (
+        "3 apprenticeship starts, 12 full-time equivalent years"
+    )
+    assert (rows[0].committed, rows[0].without_proxy) == (D("12000.00"), 1)  # £ as before: no proxy for 1.2
+    assert dashboard.quantities_text(rows[5].committed_quantities) == "4 people, 1.5 tonnes CO2e"
+    assert rows[5].committed == D("1075.00")  # 1,000 + 1.5 × 50
+    assert dashboard.quantities_text((("£", D("1234.5")), ("hours", D("1000")))) == "£1,234.50, 1,000 hours"
+    assert dashboard.quantities_text(()) == "—"
+
+
+def test_a_year_beside_the_year_before(data):
+    # Contract A starts in March 2025 (financial year 2024) and its first report ends 31 March 2025.
+    Contract.objects.filter(pk=data.a.pk).update(start_date=date(2025, 3, 1))
+    DeliveryReport.objects.filter(contract=data.a, period_start=date(2025, 7, 1)).update(
+        period_start=date(2025, 3, 1), period_end=date(2025, 3, 31)
+    )
+    rows = dashboard.social_value(Filters(year=2025), titles=data.titles)
+    # 2025: committed B1 2,000 and B2 1,250; delivered R2's A1 4,000 + R3's B1 2,000, B2 1,200.
+    # 2024: committed A1 10,000 and A6 1,000; delivered R1's A1 4 × 1,000 and A6 3 × 250.
+    assert [
+        (r.number, r.committed, r.delivered, r.previous_committed, r.previous_delivered)
+        for r in rows
+        if r.committed or r.previous_committed
+    ] == [
+        (1, D("2000.00"), D("6000.00"), D("10000.00"), D("4000.00")),
+        (2, D("1250.00"), D("1200.00"), D("0.00"), D("0.00")),
+        (6, D("0.00"), D("0.00"), D("1000.00"), D("750.00")),
+    ]
+    assert rows[2].without_proxy == 0  # A3, without a proxy, was committed in 2024
+    table = dashboard.social_value_table(rows, year=2025)
+    assert [c.label for c in table.columns][2:9] == [
+        "Committed, 2025 to 2026 (£)",
+        "Committed, 2025 to 2026, in the indicators' units",
+        "Delivered, verified, 2025 to 2026 (£)",
+        "Delivered, verified, 2025 to 2026, in the indicators' units",
+        "Delivered as % of committed",
+        "Committed, 2024 to 2025 (£)",
+        "Delivered, verified, 2024 to 2025 (£)",
+    ]
+    assert table.foot[0][7:] == [D("11000.00"), D("4750.00"), 0]
+    assert table.chart_columns == (2, 4, 7, 8)
+    # every year: no year before to compare with
+    assert "previous_year_committed_gbp" not in dashboard.social_value_table(rows).header
 
 
 def test_social_value_filtered_by_sector_outcome_and_year(data):
@@ -619,9 +683,16 @@ def test_the_dashboard_shows_every_figure(data, board_client):
         "review",
     ]
     assert cells(tables["social_value"].footer) == [
-        ["All outcomes", "", "£14,250.00", "£11,950.00", "83.9%", "1"]
+        ["All outcomes", "", "£14,250.00", "", "£11,950.00", "", "83.9%", "1"]
     ]
-    assert cells(tables["social_value"].body)[0][2:] == ["£12,000.00", "£10,000.00", "83.3%", "0"]
+    assert cells(tables["social_value"].body)[0][2:] == [
+        "£12,000.00",
+        "12 full-time equivalent years",
+        "£10,000.00",
+        "10 full-time equivalent years",
+        "83.3%",
+        "0",
+    ]
     assert cells(tables["weighting"].footer) == [
         ["All contracts let", "2", "£190,000.00", "100.0%", "10.0%", "15.8%"]
     ]
@@ -646,7 +717,7 @@ def test_the_dashboard_shows_every_figure(data, board_client):
     ]
     html = response.content.decode()
     # The table is the accessible source of the chart: caption, scope headers, numeric cells with raw values.
-    table = 'id="table-social_value" data-chart="bar" data-chart-columns="2 3"'
+    table = 'id="table-social_value" data-chart="bar" data-chart-columns="2 4" data-chart-axis="Pounds (£)"'
     assert f'<table class="govuk-table app-table--small" {table}>' in html
     caption = "Social value committed and delivered, by outcome"
     assert f'<caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>' in html
@@ -660,6 +731,13 @@ def test_the_dashboard_shows_every_figure(data, board_client):
     assert '<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>' in html
     assert "Filtered by year, outcome and the supplier's sector." in html
     assert 'id="filter-problems"' not in html
+    # A contents list of every section, in order; the intro is true with JavaScript off (no chart yet).
+    contents = re.search(r'<nav class="app-contents-list"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    sections = re.findall(r'<h2 class="govuk-heading-m" id="([a-z-]+)">([^<]+)</h2>', html)
+    assert re.findall(r'<a class="govuk-link" href="#([a-z-]+)">([^<]+)</a>', contents) == sections
+    assert len(sections) == 7
+    assert "Where your browser runs JavaScript, a chart of the same figures is drawn above the table." in html
+    assert "Every chart shows" not in html
 
 
 def test_the_dashboard_filters(data, commissioner_client):
@@ -669,8 +747,20 @@ def test_the_dashboard_filters(data, commissioner_client):
     assert response.status_code == 200
     assert response.context["filters"] == Filters(year=2025, outcome=1, sector="private")
     tables = response.context["tables"]
+    # 2025 beside 2024 (nothing then)
     assert cells(tables["social_value"].body) == [
-        ["Outcome 1", data.titles[1], "£2,000.00", "£2,000.00", "100.0%", "0"]
+        [
+            "Outcome 1",
+            data.titles[1],
+            "£2,000.00",
+            "2 full-time equivalent years",
+            "£2,000.00",
+            "2 full-time equivalent years",
+            "100.0%",
+            "£0.00",
+            "£0.00",
+            "0",
+        ]
     ]
     assert tables["social_value"].foot == []
     assert cells(tables["weighting"].footer)[0][1:3] == ["1", "£40,000.00"]
@@ -706,9 +796,7 @@ def test_unknown_filters_show_a_message_and_the_unfiltered_figures(data, board_c
     assert response.context["filters"] == Filters()
     assert response.context["problems"] == [message]
     assert f'<p class="govuk-body">{message}</p>' in response.content.decode()
-    assert cells(response.context["tables"]["social_value"].footer) == [
-        ["All outcomes", "", "£14,250.00", "£11,950.00", "83.9%", "1"]
-    ]
+    assert cells(response.context["tables"]["social_value"].footer)[0][4] == "£11,950.00"
 
 
 def test_an_unknown_value_is_escaped_in_the_message(data, board_client):
@@ -761,15 +849,28 @@ def test_board_members_and_commissioners_may_see_the_dashboard(
 
 
 # --- Downloads ----------------------------------------------------------------------------------------------
+FTE = "full-time equivalent years"
+# The social value table for financial year 2025 (everything in the data set) beside 2024 (nothing).
 EXPECTED_SOCIAL_VALUE = [
-    ["outcome", "title", "committed_gbp", "delivered_gbp", "delivered_percent", "commitments_without_proxy"],
-    ["1", "", "12000.00", "10000.00", "83.3", "0"],
-    ["2", "", "1250.00", "1200.00", "96.0", "0"],
-    ["3", "", "0.00", "0.00", "", "1"],
-    ["4", "", "0.00", "0.00", "", "0"],
-    ["5", "", "0.00", "0.00", "", "0"],
-    ["6", "", "1000.00", "750.00", "75.0", "0"],
-    ["All outcomes", "", "14250.00", "11950.00", "83.9", "1"],
+    [
+        "outcome",
+        "title",
+        "committed_gbp",
+        "committed_quantities",
+        "delivered_gbp",
+        "delivered_quantities",
+        "delivered_percent",
+        "previous_year_committed_gbp",
+        "previous_year_delivered_gbp",
+        "commitments_without_proxy",
+    ],
+    ["1", "", "12000.00", f"12 {FTE}", "10000.00", f"10 {FTE}", "83.3", "0.00", "0.00", "0"],
+    ["2", "", "1250.00", "100 people", "1200.00", "96 people", "96.0", "0.00", "0.00", "0"],
+    ["3", "", "0.00", "2 hours", "0.00", "2 hours", "", "0.00", "0.00", "1"],
+    ["4", "", "0.00", "—", "0.00", "—", "", "0.00", "0.00", "0"],
+    ["5", "", "0.00", "—", "0.00", "—", "", "0.00", "0.00", "0"],
+    ["6", "", "1000.00", "4 people", "750.00", "3 people", "75.0", "0.00", "0.00", "0"],
+    ["All outcomes", "", "14250.00", "", "11950.00", "", "83.9", "0.00", "0.00", "1"],
 ]
 
 
@@ -787,21 +888,51 @@ def test_a_table_as_csv(data, board_client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value-fy2025.csv"'
-    assert list(csv.reader(io.StringIO(response.content.decode()))) == expected_social_value(data.titles)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # The first row records the filters that produced the figures; the header follows.
+    assert rows[0] == [
+        "Filters",
+        "Financial year: April 2025 to March 2026",
+        "Outcome: All outcomes",
+        "Supplier's sector: All sectors",
+    ]
+    assert rows[1:] == expected_social_value(data.titles)
+    weighting = board_client.get(
+        reverse("outcomes:dashboard_export", kwargs={"table": "weighting", "fmt": "csv"}),
+        {"outcome": "3", "sector": "private"},
+    )
+    assert next(csv.reader(io.StringIO(weighting.content.decode()))) == [
+        "Filters",
+        "Financial year: All years",
+        "Outcome: Outcome 3 (not applied to this table)",
+        "Supplier's sector: Private sector",
+    ]
 
 
 def test_a_table_as_xlsx(data, board_client):
     response = board_client.get(
-        reverse("outcomes:dashboard_export", kwargs={"table": "social_value", "fmt": "xlsx"})
+        reverse("outcomes:dashboard_export", kwargs={"table": "social_value", "fmt": "xlsx"}),
+        {"sector": "voluntary"},
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == EXPECTED_SOCIAL_VALUE[0]
-    assert rows[1] == [1, data.titles[1], 12000, 10000, 83.3, 0]
-    assert rows[3] == [3, data.titles[3], 0, 0, None, 1]
-    assert rows[7] == ["All outcomes", None, 14250, 11950, 83.9, 1]
+    assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value-voluntary.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    table, about = ([list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets)
+    # every year: no year before to compare with, so no previous-year columns
+    header = [h for h in EXPECTED_SOCIAL_VALUE[0] if not h.startswith("previous_year")]
+    assert table[0] == header
+    assert table[1] == [1, data.titles[1], 10000, f"10 {FTE}", 8000, f"8 {FTE}", 80, 0]
+    assert table[3] == [3, data.titles[3], 0, "2 hours", 0, "2 hours", None, 1]
+    assert table[7] == ["All outcomes", None, 11000, None, 8750, None, 79.5, 1]
+    # The second sheet records the filters that produced the figures.
+    assert workbook.sheetnames[1] == "About"
+    assert about == [
+        ["Table", "Social value committed and delivered, by outcome", None],
+        ["Filter", "Chosen", "Applied to this table"],
+        ["Financial year", "All years", "Yes"],
+        ["Outcome", "All outcomes", "Yes"],
+        ["Supplier's sector", "Voluntary and community sector", "Yes"],
+    ]
 
 
 def test_every_dashboard_table_downloads(data, board_client):
@@ -812,7 +943,7 @@ def test_every_dashboard_table_downloads(data, board_client):
     rag = board_client.get(
         reverse("outcomes:dashboard_export", kwargs={"table": "rag_contracts", "fmt": "csv"})
     )
-    assert list(csv.reader(io.StringIO(rag.content.decode()))) == [
+    assert list(csv.reader(io.StringIO(rag.content.decode())))[1:] == [  # after the filters
         ["contract", "supplier", "status"],
         ["DASH-001: Service DASH-001", "Merseyside Care Trust", "Amber"],
     ]
@@ -832,7 +963,7 @@ def test_the_page_lists_the_first_contracts_at_red_or_amber_and_the_download_all
     rag = board_client.get(
         reverse("outcomes:dashboard_export", kwargs={"table": "rag_contracts", "fmt": "csv"})
     )
-    assert [row[0] for row in csv.reader(io.StringIO(rag.content.decode()))] == [
+    assert [row[0] for row in csv.reader(io.StringIO(rag.content.decode()))][1:] == [
         "contract",
         "DASH-002: Service DASH-002",
         "DASH-001: Service DASH-001",
