@@ -666,6 +666,28 @@ def review(*, today: date | None = None) -> Review:
 
 
 # --- Recognition: who commits and delivers social value -----------------------------------------------------
+# Delivered is compared with what is expected by today, pro rata by days, as each contract's page does
+# (procurement.delivery.expected_to_date): expected £ = committed £ × the share of the contract's days gone.
+# A commitment priced with an illustrative proxy (a made-up demonstration figure) is counted, so the pages
+# can say which £ figures rest on one.
+def _expected_value(committed: Decimal | None, start: date, end: date, today: date) -> Decimal:
+    return delivery.expected_to_date(committed or Decimal(0), start, end, today)
+
+
+def _committed_by_contract(kpis: QuerySet[ContractKPI], *by: str) -> QuerySet:
+    """£ committed, commitments without a proxy and with an illustrative one, grouped by contract (and `by`),
+    with the contract's dates for what is expected to date. One query."""
+    return (
+        kpis.order_by()
+        .values("contract_id", "contract__start_date", "contract__end_date", *by)
+        .annotate(
+            value=_committed_value(),
+            without_proxy=Count("id", filter=Q(proxy_value__isnull=True)),
+            illustrative=Count("id", filter=Q(proxy_value__isnull=False, indicator__proxy_illustrative=True)),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class OrganisationValue:
     pk: int
@@ -677,15 +699,22 @@ class OrganisationValue:
     committed: Decimal
     delivered: Decimal
     without_proxy: int
+    expected: Decimal = Decimal(0)  # £ expected to have been delivered by today
+    illustrative: int = 0  # commitments priced with an illustrative proxy
 
     @property
     def sector_label(self) -> str:
         return Organisation.Sector(self.sector).label
 
+    @property
+    def delivered_of_expected(self) -> Decimal | None:
+        return percent(self.delivered, self.expected)
 
-def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
-    """Every organisation with a contract: contracts, their value, £ committed and £ delivered (verified),
-    all years. Three queries."""
+
+def recognition(*, sector: str | None = None, today: date | None = None) -> list[OrganisationValue]:
+    """Every organisation with a contract: contracts, their value, £ committed, £ expected by today and £
+    delivered (verified), all years. Three queries."""
+    today = today or timezone.localdate()
     organisations = Organisation.objects.filter(bids__award__contract__isnull=False)
     kpis = ContractKPI.objects.all()
     lines = _verified()
@@ -693,12 +722,17 @@ def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
         organisations = organisations.filter(sector=sector)
         kpis = kpis.filter(contract__award__bid__supplier__sector=sector)
         lines = lines.filter(kpi__contract__award__bid__supplier__sector=sector)
-    committed = {
-        row["contract__award__bid__supplier_id"]: row
-        for row in kpis.order_by()
-        .values("contract__award__bid__supplier_id")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    }
+    committed: dict[int, dict] = defaultdict(
+        lambda: {"value": Decimal(0), "expected": Decimal(0), "without_proxy": 0, "illustrative": 0}
+    )
+    for row in _committed_by_contract(kpis, "contract__award__bid__supplier_id"):
+        mine = committed[row["contract__award__bid__supplier_id"]]
+        mine["value"] += row["value"] or 0
+        mine["expected"] += _expected_value(
+            row["value"], row["contract__start_date"], row["contract__end_date"], today
+        )
+        mine["without_proxy"] += row["without_proxy"]
+        mine["illustrative"] += row["illustrative"]
     delivered = dict(
         lines.order_by()
         .values_list("kpi__contract__award__bid__supplier_id")
@@ -719,9 +753,11 @@ def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
             is_local=is_local,
             contracts=n,
             contract_value=value,
-            committed=to_pennies(committed.get(pk, {}).get("value")),
+            committed=to_pennies(committed[pk]["value"]),
             delivered=to_pennies(delivered.get(pk)),
-            without_proxy=committed.get(pk, {}).get("without_proxy", 0),
+            without_proxy=committed[pk]["without_proxy"],
+            expected=to_pennies(committed[pk]["expected"]),
+            illustrative=committed[pk]["illustrative"],
         )
         for pk, name, org_sector, is_local, n, value in rows
     ]
@@ -735,6 +771,8 @@ class SectorValue:
     contracts: int
     committed: Decimal
     delivered: Decimal
+    expected: Decimal = Decimal(0)
+    illustrative: int = 0
 
 
 def by_sector(rows: Sequence[OrganisationValue]) -> list[SectorValue]:
@@ -751,6 +789,8 @@ def by_sector(rows: Sequence[OrganisationValue]) -> list[SectorValue]:
                     contracts=sum(r.contracts for r in mine),
                     committed=sum((r.committed for r in mine), Decimal(0)),
                     delivered=sum((r.delivered for r in mine), Decimal(0)),
+                    expected=sum((r.expected for r in mine), Decimal(0)),
+                    illustrative=sum(r.illustrative for r in mine),
                 )
             )
     return result
@@ -766,6 +806,8 @@ class ContractValue:
     value: Decimal
     committed: Decimal
     delivered: Decimal
+    expected: Decimal = Decimal(0)
+    illustrative: int = 0
 
 
 @dataclass(frozen=True)
@@ -774,10 +816,18 @@ class OrganisationRecognition:
     outcomes: list[OutcomeValue]
     contracts: list[ContractValue]
 
+    @property
+    def illustrative(self) -> int:
+        return sum(c.illustrative for c in self.contracts)
 
-def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> OrganisationRecognition:
-    """One organisation's contracts and its £ committed and delivered by outcome and by contract, all years.
-    Raises Organisation.DoesNotExist when it has no contract. Three queries."""
+
+def organisation_recognition(
+    pk: int, *, titles: Mapping[int, str], today: date | None = None
+) -> OrganisationRecognition:
+    """One organisation's contracts and its £ committed, expected by today and delivered by outcome and by
+    contract, all years, with the quantities in each unit by outcome. Raises Organisation.DoesNotExist when it
+    has no contract. Three queries."""
+    today = today or timezone.localdate()
     contracts = list(
         Contract.objects.filter(award__bid__supplier_id=pk)
         .select_related("award__tender", "award__bid__supplier")
@@ -785,37 +835,50 @@ def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> Organisat
     )
     if not contracts:
         raise Organisation.DoesNotExist("The organisation has no contracts.")
-    committed = list(
-        ContractKPI.objects.filter(contract__award__bid__supplier_id=pk)
-        .order_by()
-        .values("contract_id", "outcome_number")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    )
-    delivered = list(
+    committed = _committed_by_contract(
+        ContractKPI.objects.filter(contract__award__bid__supplier_id=pk), "outcome_number", "unit"
+    ).annotate(units=Sum("committed"))
+    delivered = (
         _verified()
         .filter(kpi__contract__award__bid__supplier_id=pk)
         .order_by()
-        .values("kpi__contract_id", "kpi__outcome_number")
-        .annotate(value=_delivered_value())
+        .values("kpi__contract_id", "kpi__outcome_number", "kpi__unit")
+        .annotate(value=_delivered_value(), units=Sum("quantity"))
     )
-    by_outcome: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    by_contract: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    zero = Decimal(0)
+    by_outcome: dict[int, dict] = defaultdict(
+        lambda: {"committed": zero, "delivered": zero, "without_proxy": 0, "units": {}, "delivered_units": {}}
+    )
+    by_contract: dict[int, dict] = defaultdict(
+        lambda: {"committed": zero, "delivered": zero, "expected": zero, "illustrative": 0}
+    )
     for row in committed:
-        by_outcome[row["outcome_number"]][0] += row["value"] or 0
-        by_outcome[row["outcome_number"]][2] += row["without_proxy"]
-        by_contract[row["contract_id"]][0] += row["value"] or 0
+        outcome, contract = by_outcome[row["outcome_number"]], by_contract[row["contract_id"]]
+        outcome["committed"] += row["value"] or 0
+        outcome["without_proxy"] += row["without_proxy"]
+        outcome["units"][row["unit"]] = outcome["units"].get(row["unit"], zero) + row["units"]
+        contract["committed"] += row["value"] or 0
+        contract["illustrative"] += row["illustrative"]
+        contract["expected"] += _expected_value(
+            row["value"], row["contract__start_date"], row["contract__end_date"], today
+        )
     for row in delivered:
-        by_outcome[row["kpi__outcome_number"]][1] += row["value"] or 0
-        by_contract[row["kpi__contract_id"]][1] += row["value"] or 0
+        outcome, contract = by_outcome[row["kpi__outcome_number"]], by_contract[row["kpi__contract_id"]]
+        outcome["delivered"] += row["value"] or 0
+        units = outcome["delivered_units"]
+        units[row["kpi__unit"]] = units.get(row["kpi__unit"], zero) + row["units"]
+        contract["delivered"] += row["value"] or 0
     return OrganisationRecognition(
         organisation=contracts[0].award.bid.supplier,
         outcomes=[
             OutcomeValue(
                 number=n,
                 title=titles.get(n, ""),
-                committed=to_pennies(by_outcome[n][0]),
-                delivered=to_pennies(by_outcome[n][1]),
-                without_proxy=by_outcome[n][2],
+                committed=to_pennies(by_outcome[n]["committed"]),
+                delivered=to_pennies(by_outcome[n]["delivered"]),
+                without_proxy=by_outcome[n]["without_proxy"],
+                committed_quantities=tuple(sorted(by_outcome[n]["units"].items())),
+                delivered_quantities=tuple(sorted(by_outcome[n]["delivered_units"].items())),
             )
             for n in OUTCOME_NUMBERS
         ],
@@ -827,8 +890,10 @@ def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> Organisat
                 start_date=c.start_date,
                 end_date=c.end_date,
                 value=c.value,
-                committed=to_pennies(by_contract[c.pk][0]),
-                delivered=to_pennies(by_contract[c.pk][1]),
+                committed=to_pennies(by_contract[c.pk]["committed"]),
+                delivered=to_pennies(by_contract[c.pk]["delivered"]),
+                expected=to_pennies(by_contract[c.pk]["expected"]),
+                illustrative=by_contract[c.pk]["illustrative"],
             )
             for c in contracts
         ],
@@ -1441,6 +1506,19 @@ def data_changed() -> None:
     versioned_cache.bump(*BOTH)
 
 
+EXPECTED_COLUMNS = [
+    Column("committed_gbp", "Committed (£)", MONEY_GBP),
+    Column("expected_to_date_gbp", "Expected to date (£)", MONEY_GBP),
+    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+    Column("delivered_of_expected_percent", "Delivered of expected", PERCENT),
+    Column("commitments_with_illustrative_proxy", "Commitments priced with an illustrative proxy", COUNT),
+]
+
+
+def _expected_cells(committed, expected, delivered, illustrative) -> list:
+    return [committed, expected, delivered, percent(delivered, expected), illustrative]
+
+
 def recognition_table(rows: list[OrganisationValue]) -> Table:
     return Table(
         key="recognition",
@@ -1450,8 +1528,7 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
             Column("sector", "Sector"),
             Column("local", "Local", YES_NO),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
         rows=[
             [
@@ -1459,8 +1536,7 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
                 r.sector_label,
                 r.is_local,
                 r.contracts,
-                r.committed,
-                r.delivered,
+                *_expected_cells(r.committed, r.expected, r.delivered, r.illustrative),
             ]
             for r in rows
         ],
@@ -1469,8 +1545,8 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
 
 
 def sector_table(rows: list[SectorValue]) -> Table:
-    def row(label, organisations, contracts, committed, delivered):
-        return [label, organisations, contracts, committed, delivered]
+    def total(name):
+        return sum((getattr(s, name) for s in rows), Decimal(0))
 
     return Table(
         key="sectors",
@@ -1479,23 +1555,34 @@ def sector_table(rows: list[SectorValue]) -> Table:
             Column("sector", "Sector"),
             Column("organisations", "Organisations", COUNT),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
-        rows=[row(s.label, s.organisations, s.contracts, s.committed, s.delivered) for s in rows],
+        rows=[
+            [
+                s.label,
+                s.organisations,
+                s.contracts,
+                *_expected_cells(s.committed, s.expected, s.delivered, s.illustrative),
+            ]
+            for s in rows
+        ],
         foot=[
-            row(
+            [
                 "All sectors",
                 sum(s.organisations for s in rows),
                 sum(s.contracts for s in rows),
-                sum((s.committed for s in rows), Decimal(0)),
-                sum((s.delivered for s in rows), Decimal(0)),
-            )
+                *_expected_cells(
+                    total("committed"),
+                    total("expected"),
+                    total("delivered"),
+                    sum(s.illustrative for s in rows),
+                ),
+            ]
         ]
         if len(rows) > 1
         else [],
         chart="bar",
-        chart_columns=(3, 4),
+        chart_columns=(3, 4, 5),
         empty="No organisation in this sector has a contract yet.",
     )
 
@@ -1509,8 +1596,7 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
             Column("start_date", "Starts", DATE),
             Column("end_date", "Ends", DATE),
             Column("value_gbp", "Value (£)", MONEY_GBP),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
         rows=[
             [
@@ -1521,8 +1607,7 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
                 c.start_date,
                 c.end_date,
                 c.value,
-                c.committed,
-                c.delivered,
+                *_expected_cells(c.committed, c.expected, c.delivered, c.illustrative),
             ]
             for c in contracts
         ],

@@ -95,6 +95,7 @@ class RecognitionView(TemplateView):
             sector_choices=Organisation.Sector.choices,
             organisations=dashboard.recognition_table(rows),
             sectors=dashboard.sector_table(dashboard.by_sector(rows)),
+            illustrative=sum(r.illustrative for r in rows),
             **kwargs,
         )
 
@@ -116,5 +117,6 @@ class OrganisationRecognitionView(TemplateView):
                 figures.outcomes, caption=f"Social value committed and delivered by {name}, by outcome"
             ),
             contracts=dashboard.organisation_contracts_table(figures.contracts),
+            illustrative=figures.illustrative,
             **kwargs,
         )

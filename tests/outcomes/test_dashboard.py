@@ -50,7 +50,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.dashboard import Filters
-from outcomes.models import ModelReview, Organisation, SocialValueModel
+from outcomes.models import Indicator, ModelReview, Organisation, SocialValueModel
 from procurement import delivery, services
 from procurement.models import (
     Award,
@@ -1174,10 +1174,21 @@ def test_priorities_change_when_the_next_consultation_closes_with_no_write(data)
 
 
 # --- Recognition --------------------------------------------------------------------------------------------
+def illustrative_a6(data) -> None:
+    """A6's indicator (outcome 6's first) gets an illustrative proxy; A3's too, but A3 has no proxy."""
+    indicators = first_indicators(data.model)
+    Indicator.objects.filter(pk__in=[indicators[6].pk, indicators[3].pk]).update(proxy_illustrative=True)
+
+
 def test_recognition_figures(data):
-    rows = dashboard.recognition()
-    # Merseyside Care Trust: committed A1 10,000 + A6 1,000 = 11,000 (A3 has no proxy); delivered 8,000 + 750
-    # Kirkby Kitchens Ltd: committed B1 2,000 + B2 1,250 = 3,250; delivered 2,000 + 1,200 = 3,200
+    illustrative_a6(data)
+    # 14 November 2025 is halfway through contract A (1 July 2025 to 31 March 2026: day 137 of 274) and day 75
+    # of contract B's 212 (1 September 2025 to 31 March 2026).
+    rows = dashboard.recognition(today=date(2025, 11, 14))
+    # Merseyside Care Trust: committed A1 10,000 + A6 1,000 = 11,000 (A3 has no proxy); expected half of it,
+    # 5,500; delivered 8,000 + 750 = 8,750, 159.1% of expected; 1 commitment (A6) with an illustrative proxy.
+    # Kirkby Kitchens Ltd: committed B1 2,000 + B2 1,250 = 3,250; expected 3,250 × 75 / 212 = 1,149.764… ->
+    # 1,149.76; delivered 2,000 + 1,200 = 3,200, 278.3% of expected.
     assert [
         (
             r.name,
@@ -1186,37 +1197,99 @@ def test_recognition_figures(data):
             r.contracts,
             r.contract_value,
             r.committed,
+            r.expected,
             r.delivered,
+            r.delivered_of_expected,
             r.without_proxy,
+            r.illustrative,
         )
         for r in rows
     ] == [
-        ("Kirkby Kitchens Ltd", "private", True, 1, D("40000.00"), D("3250.00"), D("3200.00"), 0),
-        ("Merseyside Care Trust", "voluntary", True, 1, D("150000.00"), D("11000.00"), D("8750.00"), 1),
+        (
+            "Kirkby Kitchens Ltd",
+            "private",
+            True,
+            1,
+            D("40000.00"),
+            D("3250.00"),
+            D("1149.76"),
+            D("3200.00"),
+            D("278.3"),
+            0,
+            0,
+        ),
+        (
+            "Merseyside Care Trust",
+            "voluntary",
+            True,
+            1,
+            D("150000.00"),
+            D("11000.00"),
+            D("5500.00"),
+            D("8750.00"),
+            D("159.1"),
+            1,
+            1,
+        ),
     ]
     sectors = dashboard.sector_table(dashboard.by_sector(rows))
     assert sectors.rows == [
-        ["Private sector", 1, 1, D("3250.00"), D("3200.00")],
-        ["Voluntary and community sector", 1, 1, D("11000.00"), D("8750.00")],
+        ["Private sector", 1, 1, D("3250.00"), D("1149.76"), D("3200.00"), D("278.3"), 0],
+        ["Voluntary and community sector", 1, 1, D("11000.00"), D("5500.00"), D("8750.00"), D("159.1"), 1],
     ]
-    assert sectors.foot == [["All sectors", 2, 2, D("14250.00"), D("11950.00")]]
+    # 11,950 / 6,649.76 = 179.7%
+    assert sectors.foot == [["All sectors", 2, 2, D("14250.00"), D("6649.76"), D("11950.00"), D("179.7"), 1]]
     assert [r.name for r in dashboard.recognition(sector="voluntary")] == ["Merseyside Care Trust"]
+    # Before any contract starts nothing is expected: no percentage, as on the contract page.
+    assert {r.delivered_of_expected for r in dashboard.recognition(today=date(2025, 6, 30))} == {None}
+    # Every contract in the data set has ended by now: all that was committed is expected.
+    assert [r.expected for r in dashboard.recognition()] == [D("3250.00"), D("11000.00")]
 
 
 def test_the_recognition_page_is_public(data, client):
     response = client.get(reverse("outcomes:recognition"))
     assert response.status_code == 200
+    # every contract has ended: expected to date is all that was committed
     assert cells(response.context["organisations"].body) == [
-        ["Kirkby Kitchens Ltd", "Private sector", "Yes", "1", "£3,250.00", "£3,200.00"],
-        ["Merseyside Care Trust", "Voluntary and community sector", "Yes", "1", "£11,000.00", "£8,750.00"],
+        [
+            "Kirkby Kitchens Ltd",
+            "Private sector",
+            "Yes",
+            "1",
+            "£3,250.00",
+            "£3,250.00",
+            "£3,200.00",
+            "98.5%",
+            "0",
+        ],
+        [
+            "Merseyside Care Trust",
+            "Voluntary and community sector",
+            "Yes",
+            "1",
+            "£11,000.00",
+            "£11,000.00",
+            "£8,750.00",
+            "79.5%",
+            "0",
+        ],
     ]
     assert cells(response.context["sectors"].footer) == [
-        ["All sectors", "2", "2", "£14,250.00", "£11,950.00"]
+        ["All sectors", "2", "2", "£14,250.00", "£14,250.00", "£11,950.00", "83.9%", "0"]
     ]
     html = response.content.decode()
     url = reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk})
     assert f'<a class="govuk-link" href="{url}">Merseyside Care Trust</a>' in html
     assert "Idle Partners" not in html
+    assert "illustrative financial proxy" not in html
+    # An illustrative proxy is flagged: a warning, and the count in the organisation's row
+    illustrative_a6(data)
+    response = client.get(reverse("outcomes:recognition"))
+    assert cells(response.context["organisations"].body)[1][-1] == "1"
+    warning = (
+        "1 commitment is priced with an illustrative financial proxy: a made-up figure for demonstrations"
+    )
+    assert warning in response.content.decode()
 
 
 def test_recognition_filters_by_sector_and_falls_back(data, client):
@@ -1235,14 +1308,24 @@ def test_recognition_filters_by_sector_and_falls_back(data, client):
 def test_an_organisations_recognition_page(data, client):
     response = client.get(reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk}))
     assert response.status_code == 200
-    # by outcome: 1 = A1 10,000 committed, (4 + 4) × 1,000 delivered; 3 = A3 no proxy; 6 = A6 1,000 / 3 × 250
-    assert [row[:4] + row[5:] for row in response.context["outcomes"].rows if row[2] or row[5]] == [
-        [1, data.titles[1], D("10000.00"), D("8000.00"), 0],
-        [3, data.titles[3], D("0.00"), D("0.00"), 1],
-        [6, data.titles[6], D("1000.00"), D("750.00"), 0],
+    # by outcome: 1 = A1 10,000 committed, (4 + 4) × 1,000 delivered; 3 = A3 no proxy; 6 = A6 1,000 / 3 × 250;
+    # with the quantities in each indicator's unit (A3's 2 pending hours do not count)
+    assert [row for row in response.context["outcomes"].rows if row[2] or row[-1]] == [
+        [
+            1,
+            data.titles[1],
+            D("10000.00"),
+            "10 full-time equivalent years",
+            D("8000.00"),
+            "8 full-time equivalent years",
+            D("80.0"),
+            0,
+        ],
+        [3, data.titles[3], D("0.00"), "2 hours", D("0.00"), "2 hours", None, 1],
+        [6, data.titles[6], D("1000.00"), "4 people", D("750.00"), "3 people", D("75.0"), 0],
     ]
     assert response.context["outcomes"].foot == [
-        ["All outcomes", "", D("11000.00"), D("8750.00"), D("79.5"), 1]
+        ["All outcomes", "", D("11000.00"), "", D("8750.00"), "", D("79.5"), 1]
     ]
     assert cells(response.context["contracts"].body) == [
         [
@@ -1251,10 +1334,19 @@ def test_an_organisations_recognition_page(data, client):
             "31 March 2026",
             "£150,000.00",
             "£11,000.00",
+            "£11,000.00",
             "£8,750.00",
+            "79.5%",
+            "0",
         ]
     ]
-    assert '<h1 class="govuk-heading-l">Merseyside Care Trust</h1>' in response.content.decode()
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Merseyside Care Trust</h1>' in html
+    assert "illustrative financial proxy" not in html
+    illustrative_a6(data)
+    response = client.get(reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk}))
+    assert cells(response.context["contracts"].body)[0][-1] == "1"
+    assert "1 commitment is priced with an illustrative financial proxy" in response.content.decode()
 
 
 def test_an_organisation_without_contracts_is_not_found(data, client):
