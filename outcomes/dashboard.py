@@ -316,8 +316,13 @@ def _total(groups: Mapping[str, dict], name: str) -> Decimal | None:
     return sum(values, Decimal(0)) if values else None
 
 
+def _nonzero(totals: Mapping[str, Decimal | None]) -> Quantities:
+    """unit -> total as (unit, total) pairs by unit, leaving out units with nothing."""
+    return tuple((unit, totals[unit]) for unit in sorted(totals) if totals[unit])
+
+
 def _quantities(groups: Mapping[str, dict], name: str) -> Quantities:
-    return tuple((unit, groups[unit][name]) for unit in sorted(groups) if groups[unit][name])
+    return _nonzero({unit: row[name] for unit, row in groups.items()})
 
 
 def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[OutcomeValue]:
@@ -877,8 +882,8 @@ def organisation_recognition(
                 committed=to_pennies(by_outcome[n]["committed"]),
                 delivered=to_pennies(by_outcome[n]["delivered"]),
                 without_proxy=by_outcome[n]["without_proxy"],
-                committed_quantities=tuple(sorted(by_outcome[n]["units"].items())),
-                delivered_quantities=tuple(sorted(by_outcome[n]["delivered_units"].items())),
+                committed_quantities=_nonzero(by_outcome[n]["units"]),
+                delivered_quantities=_nonzero(by_outcome[n]["delivered_units"]),
             )
             for n in OUTCOME_NUMBERS
         ],
