@@ -270,6 +270,7 @@ class OutcomeValue:
     # The financial year before the one filtered (None when every year is shown).
     previous_committed: Decimal | None = None
     previous_delivered: Decimal | None = None
+    illustrative: int = 0  # commitments priced with an illustrative (made-up) proxy
 
     @property
     def delivered_percent(self) -> Decimal | None:
@@ -289,6 +290,7 @@ def _totals(rows: Sequence[OutcomeValue], label: str = "") -> OutcomeValue:
         committed=sum((r.committed for r in rows), Decimal(0)),
         delivered=sum((r.delivered for r in rows), Decimal(0)),
         without_proxy=sum(r.without_proxy for r in rows),
+        illustrative=sum(r.illustrative for r in rows),
         previous_committed=_sum_or_none([r.previous_committed for r in rows]),
         previous_delivered=_sum_or_none([r.previous_delivered for r in rows]),
     )
@@ -350,6 +352,7 @@ def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[Outcome
         kpis = kpis.filter(outcome_number=filters.outcome)
         lines = lines.filter(kpi__outcome_number=filters.outcome)
     no_proxy = Q(proxy_value__isnull=True) & (this_kpi or Q())
+    illustrative = Q(proxy_value__isnull=False, indicator__proxy_illustrative=True) & (this_kpi or Q())
     committed = _by_outcome_and_unit(
         kpis.order_by()
         .values("outcome_number", "unit")
@@ -357,6 +360,7 @@ def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[Outcome
             value=_committed_value(this_kpi),
             units=Sum("committed", filter=this_kpi),
             without_proxy=Count("id", filter=no_proxy),
+            illustrative=Count("id", filter=illustrative),
             previous=_committed_value(previous_kpi),
         ),
         "outcome_number",
@@ -384,6 +388,7 @@ def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[Outcome
             committed=to_pennies(_total(committed[n], "value")),
             delivered=to_pennies(_total(delivered[n], "value")),
             without_proxy=sum(row["without_proxy"] for row in committed[n].values()),
+            illustrative=sum(row["illustrative"] for row in committed[n].values()),
             committed_quantities=_quantities(committed[n], "units"),
             delivered_quantities=_quantities(delivered[n], "units"),
             previous_committed=previous(committed[n]),
@@ -1052,6 +1057,19 @@ class Table:
         return " ".join(self.chart_colours)
 
 
+def illustrative_note(n: int) -> str:
+    """What a table says when n of the commitments it counts are priced with an illustrative proxy."""
+    if not n:
+        return ""
+    counted = (
+        "1 of the commitments counted here is" if n == 1 else f"{n:,} of the commitments counted here are"
+    )
+    return (
+        f"{counted} priced with an illustrative financial proxy: a made-up figure for demonstrations, "
+        "so the £ they add is not a real value."
+    )
+
+
 def short_year(year: int) -> str:
     """A financial year as GOV.UK writes it in a heading: 2025 to 2026."""
     return f"{year} to {year + 1}"
@@ -1109,6 +1127,7 @@ def social_value_table(
         foot=[_outcome_row(_totals(rows, "All outcomes"), year=year)] if len(rows) > 1 else [],
         chart="bar",
         chart_columns=(2, 4, 7, 8) if year else (2, 4),
+        note=illustrative_note(sum(r.illustrative for r in rows)),
     )
 
 

@@ -374,6 +374,17 @@ def test_natural_units_are_totalled_per_unit_beside_pounds(data):
     assert rows[5].committed == D("1075.00")  # 1,000 + 1.5 × 50
     assert dashboard.quantities_text((("£", D("1234.5")), ("hours", D("1000")))) == "£1,234.50, 1,000 hours"
     assert dashboard.quantities_text(()) == "—"
+    # A commitment priced with an illustrative proxy is flagged beside the £ it adds to (A6; A3 has no proxy).
+    assert dashboard.social_value_table(rows).note == ""
+    illustrative_a6(data)
+    rows = dashboard.social_value(Filters(), titles=data.titles)
+    assert [r.illustrative for r in rows] == [0, 0, 0, 0, 0, 1]
+    assert dashboard.social_value_table(rows).note == (
+        "1 of the commitments counted here is priced with an illustrative financial proxy: a made-up figure "
+        "for demonstrations, so the £ they add is not a real value."
+    )
+    assert dashboard.illustrative_note(1200).startswith("1,200 of the commitments counted here are priced")
+    assert dashboard.social_value(Filters(year=2024), titles=data.titles)[5].illustrative == 0
 
 
 def test_a_year_beside_the_year_before(data):
