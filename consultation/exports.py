@@ -162,21 +162,37 @@ def results_table(results: Results) -> tuple[list[str], list[list]]:
     return _table(RESULTS_COLUMNS, (), records)
 
 
-def as_csv(header: list[str], rows: list[list], filename: str) -> HttpResponse:
+def as_csv(
+    header: list[str], rows: list[list], filename: str, *, preface: Sequence[Sequence] = ()
+) -> HttpResponse:
+    """A CSV: `preface` rows (what the figures are, the filters that produced them) before the header."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     writer = csv.writer(response)
+    writer.writerows([[_safe(v) for v in row] for row in preface])
     writer.writerow(header)
     writer.writerows([[_safe("" if v is None else v) for v in row] for row in rows])
     return response
 
 
-def as_xlsx(header: list[str], rows: list[list], filename: str) -> HttpResponse:
+def _cell(value):
+    return _safe(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+
+
+def as_xlsx(
+    header: list[str], rows: list[list], filename: str, *, about: Sequence[Sequence] = ()
+) -> HttpResponse:
+    """A workbook: the table on the first sheet, header first; `about` rows (what the figures are, the
+    filters that produced them) on a second sheet called About."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
     sheet.append(header)
     for row in rows:
-        sheet.append([_safe(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row])
+        sheet.append([_cell(v) for v in row])
+    if about:
+        notes = workbook.create_sheet(title="About")
+        for row in about:
+            notes.append([_cell(v) for v in row])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -12,6 +12,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         ("The model", reverse("outcomes:model")),
         ("Consultations", reverse("consultation:list")),
         ("Tenders", reverse("procurement:list")),
+        ("Who creates social value", reverse("outcomes:recognition")),
     ]
     if user_has_role(user, Role.SUPPLIER):
         items.append(("Your bids", reverse("procurement:supplier_home")))

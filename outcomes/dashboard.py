@@ -38,6 +38,7 @@ from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
 from . import selectors
+from .charts import RAG_COLOURS, WEIGHTING_COLOURS
 from .models import Organisation, Outcome, SocialValueModel
 
 ALL = "all"
@@ -240,12 +241,12 @@ def _contracts_running(filters: Filters) -> QuerySet[Contract]:
     return qs
 
 
-def _committed_value() -> Sum:
-    return Sum(F("committed") * F("proxy_value"), output_field=MONEY)
+def _committed_value(condition: Q | None = None) -> Sum:
+    return Sum(F("committed") * F("proxy_value"), output_field=MONEY, filter=condition)
 
 
-def _delivered_value() -> Sum:
-    return Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY)
+def _delivered_value(condition: Q | None = None) -> Sum:
+    return Sum(F("quantity") * F("kpi__proxy_value"), output_field=MONEY, filter=condition)
 
 
 def _verified() -> QuerySet[DeliveryLine]:
@@ -253,6 +254,9 @@ def _verified() -> QuerySet[DeliveryLine]:
 
 
 # --- a. Social value committed and delivered, by outcome ------------------------------------------------
+Quantities = tuple[tuple[str, Decimal], ...]  # (unit, quantity), by unit: "people", 12
+
+
 @dataclass(frozen=True)
 class OutcomeValue:
     number: int
@@ -260,48 +264,135 @@ class OutcomeValue:
     committed: Decimal
     delivered: Decimal
     without_proxy: int = 0
+    # The same commitments and verified delivery in their indicators' own units, each unit's total.
+    committed_quantities: Quantities = ()
+    delivered_quantities: Quantities = ()
+    # The financial year before the one filtered (None when every year is shown).
+    previous_committed: Decimal | None = None
+    previous_delivered: Decimal | None = None
+    illustrative: int = 0  # commitments priced with an illustrative (made-up) proxy
 
     @property
     def delivered_percent(self) -> Decimal | None:
         return percent(self.delivered, self.committed)
 
 
+def _sum_or_none(values: Sequence[Decimal | None]) -> Decimal | None:
+    return None if any(v is None for v in values) else sum(values, Decimal(0))
+
+
 def _totals(rows: Sequence[OutcomeValue], label: str = "") -> OutcomeValue:
+    """The outcomes' totals. Quantities are not added across outcomes: "people" helped into work and
+    "people" given early help are different people, or the same ones counted twice."""
     return OutcomeValue(
         number=0,
         title=label,
         committed=sum((r.committed for r in rows), Decimal(0)),
         delivered=sum((r.delivered for r in rows), Decimal(0)),
         without_proxy=sum(r.without_proxy for r in rows),
+        illustrative=sum(r.illustrative for r in rows),
+        previous_committed=_sum_or_none([r.previous_committed for r in rows]),
+        previous_delivered=_sum_or_none([r.previous_delivered for r in rows]),
     )
+
+
+def quantities_text(quantities: Quantities) -> str:
+    """ "12 apprenticeship starts, 3.5 full-time equivalent years": each unit's total (pure)."""
+    parts = []
+    for unit, quantity in quantities:
+        number = f"{quantity:,.2f}".rstrip("0").rstrip(".")
+        parts.append(f"£{quantity:,.2f}" if unit == "£" else f"{number} {unit}")
+    return ", ".join(parts) if parts else NOT_APPLICABLE
+
+
+def _by_outcome_and_unit(rows, outcome: str, unit: str) -> dict[int, dict[str, dict]]:
+    """Rows grouped in the database by outcome and unit -> {outcome: {unit: row}}."""
+    result: dict[int, dict[str, dict]] = defaultdict(dict)
+    for row in rows:
+        result[row[outcome]][row[unit]] = row
+    return result
+
+
+def _total(groups: Mapping[str, dict], name: str) -> Decimal | None:
+    values = [row[name] for row in groups.values() if row[name] is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def _nonzero(totals: Mapping[str, Decimal | None]) -> Quantities:
+    """unit -> total as (unit, total) pairs by unit, leaving out units with nothing."""
+    return tuple((unit, totals[unit]) for unit in sorted(totals) if totals[unit])
+
+
+def _quantities(groups: Mapping[str, dict], name: str) -> Quantities:
+    return _nonzero({unit: row[name] for unit, row in groups.items()})
 
 
 def social_value(filters: Filters, *, titles: Mapping[int, str]) -> list[OutcomeValue]:
     """Per outcome: £ committed by contracts starting in the year and £ delivered (verified) in reports
-    ending in the year, for suppliers of the sector. Two queries."""
-    kpis = ContractKPI.objects.filter(contract__in=_contracts_let(filters))
-    lines = _verified()
+    ending in the year, for suppliers of the sector; the same in each unit of the outcome's indicators; and,
+    with a year chosen, the £ of the year before. Two queries, grouped by outcome and unit."""
+    kpis, lines = ContractKPI.objects.all(), _verified()
+    this_kpi = this_line = previous_kpi = previous_line = None  # every year
     if filters.year:
-        lines = lines.filter(report__period_end__range=financial_year_bounds(filters.year))
+        this_year, last_year = financial_year_bounds(filters.year), financial_year_bounds(filters.year - 1)
+        kpis = kpis.filter(contract__start_date__range=(last_year[0], this_year[1]))
+        lines = lines.filter(report__period_end__range=(last_year[0], this_year[1]))
+        this_kpi, previous_kpi = (
+            Q(contract__start_date__range=this_year),
+            Q(contract__start_date__range=last_year),
+        )
+        this_line, previous_line = (
+            Q(report__period_end__range=this_year),
+            Q(report__period_end__range=last_year),
+        )
     if filters.sector:
+        kpis = kpis.filter(contract__award__bid__supplier__sector=filters.sector)
         lines = lines.filter(kpi__contract__award__bid__supplier__sector=filters.sector)
     if filters.outcome:
         kpis = kpis.filter(outcome_number=filters.outcome)
         lines = lines.filter(kpi__outcome_number=filters.outcome)
-    committed = {
-        row["outcome_number"]: row
-        for row in kpis.order_by()
-        .values("outcome_number")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    }
-    delivered = dict(lines.order_by().values_list("kpi__outcome_number").annotate(value=_delivered_value()))
+    no_proxy = Q(proxy_value__isnull=True) & (this_kpi or Q())
+    illustrative = Q(proxy_value__isnull=False, indicator__proxy_illustrative=True) & (this_kpi or Q())
+    committed = _by_outcome_and_unit(
+        kpis.order_by()
+        .values("outcome_number", "unit")
+        .annotate(
+            value=_committed_value(this_kpi),
+            units=Sum("committed", filter=this_kpi),
+            without_proxy=Count("id", filter=no_proxy),
+            illustrative=Count("id", filter=illustrative),
+            previous=_committed_value(previous_kpi),
+        ),
+        "outcome_number",
+        "unit",
+    )
+    delivered = _by_outcome_and_unit(
+        lines.order_by()
+        .values("kpi__outcome_number", "kpi__unit")
+        .annotate(
+            value=_delivered_value(this_line),
+            units=Sum("quantity", filter=this_line),
+            previous=_delivered_value(previous_line),
+        ),
+        "kpi__outcome_number",
+        "kpi__unit",
+    )
+
+    def previous(groups: Mapping[str, dict]) -> Decimal | None:
+        return to_pennies(_total(groups, "previous")) if filters.year else None
+
     return [
         OutcomeValue(
             number=n,
             title=titles.get(n, ""),
-            committed=to_pennies(committed.get(n, {}).get("value")),
-            delivered=to_pennies(delivered.get(n)),
-            without_proxy=committed.get(n, {}).get("without_proxy", 0),
+            committed=to_pennies(_total(committed[n], "value")),
+            delivered=to_pennies(_total(delivered[n], "value")),
+            without_proxy=sum(row["without_proxy"] for row in committed[n].values()),
+            illustrative=sum(row["illustrative"] for row in committed[n].values()),
+            committed_quantities=_quantities(committed[n], "units"),
+            delivered_quantities=_quantities(delivered[n], "units"),
+            previous_committed=previous(committed[n]),
+            previous_delivered=previous(delivered[n]),
         )
         for n in filters.outcomes
     ]
@@ -585,6 +676,28 @@ def review(*, today: date | None = None) -> Review:
 
 
 # --- Recognition: who commits and delivers social value -----------------------------------------------------
+# Delivered is compared with what is expected by today, pro rata by days, as each contract's page does
+# (procurement.delivery.expected_to_date): expected £ = committed £ × the share of the contract's days gone.
+# A commitment priced with an illustrative proxy (a made-up demonstration figure) is counted, so the pages
+# can say which £ figures rest on one.
+def _expected_value(committed: Decimal | None, start: date, end: date, today: date) -> Decimal:
+    return delivery.expected_to_date(committed or Decimal(0), start, end, today)
+
+
+def _committed_by_contract(kpis: QuerySet[ContractKPI], *by: str) -> QuerySet:
+    """£ committed, commitments without a proxy and with an illustrative one, grouped by contract (and `by`),
+    with the contract's dates for what is expected to date. One query."""
+    return (
+        kpis.order_by()
+        .values("contract_id", "contract__start_date", "contract__end_date", *by)
+        .annotate(
+            value=_committed_value(),
+            without_proxy=Count("id", filter=Q(proxy_value__isnull=True)),
+            illustrative=Count("id", filter=Q(proxy_value__isnull=False, indicator__proxy_illustrative=True)),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class OrganisationValue:
     pk: int
@@ -596,15 +709,22 @@ class OrganisationValue:
     committed: Decimal
     delivered: Decimal
     without_proxy: int
+    expected: Decimal = Decimal(0)  # £ expected to have been delivered by today
+    illustrative: int = 0  # commitments priced with an illustrative proxy
 
     @property
     def sector_label(self) -> str:
         return Organisation.Sector(self.sector).label
 
+    @property
+    def delivered_of_expected(self) -> Decimal | None:
+        return percent(self.delivered, self.expected)
 
-def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
-    """Every organisation with a contract: contracts, their value, £ committed and £ delivered (verified),
-    all years. Three queries."""
+
+def recognition(*, sector: str | None = None, today: date | None = None) -> list[OrganisationValue]:
+    """Every organisation with a contract: contracts, their value, £ committed, £ expected by today and £
+    delivered (verified), all years. Three queries."""
+    today = today or timezone.localdate()
     organisations = Organisation.objects.filter(bids__award__contract__isnull=False)
     kpis = ContractKPI.objects.all()
     lines = _verified()
@@ -612,12 +732,17 @@ def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
         organisations = organisations.filter(sector=sector)
         kpis = kpis.filter(contract__award__bid__supplier__sector=sector)
         lines = lines.filter(kpi__contract__award__bid__supplier__sector=sector)
-    committed = {
-        row["contract__award__bid__supplier_id"]: row
-        for row in kpis.order_by()
-        .values("contract__award__bid__supplier_id")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    }
+    committed: dict[int, dict] = defaultdict(
+        lambda: {"value": Decimal(0), "expected": Decimal(0), "without_proxy": 0, "illustrative": 0}
+    )
+    for row in _committed_by_contract(kpis, "contract__award__bid__supplier_id"):
+        mine = committed[row["contract__award__bid__supplier_id"]]
+        mine["value"] += row["value"] or 0
+        mine["expected"] += _expected_value(
+            row["value"], row["contract__start_date"], row["contract__end_date"], today
+        )
+        mine["without_proxy"] += row["without_proxy"]
+        mine["illustrative"] += row["illustrative"]
     delivered = dict(
         lines.order_by()
         .values_list("kpi__contract__award__bid__supplier_id")
@@ -638,9 +763,11 @@ def recognition(*, sector: str | None = None) -> list[OrganisationValue]:
             is_local=is_local,
             contracts=n,
             contract_value=value,
-            committed=to_pennies(committed.get(pk, {}).get("value")),
+            committed=to_pennies(committed[pk]["value"]),
             delivered=to_pennies(delivered.get(pk)),
-            without_proxy=committed.get(pk, {}).get("without_proxy", 0),
+            without_proxy=committed[pk]["without_proxy"],
+            expected=to_pennies(committed[pk]["expected"]),
+            illustrative=committed[pk]["illustrative"],
         )
         for pk, name, org_sector, is_local, n, value in rows
     ]
@@ -654,6 +781,8 @@ class SectorValue:
     contracts: int
     committed: Decimal
     delivered: Decimal
+    expected: Decimal = Decimal(0)
+    illustrative: int = 0
 
 
 def by_sector(rows: Sequence[OrganisationValue]) -> list[SectorValue]:
@@ -670,6 +799,8 @@ def by_sector(rows: Sequence[OrganisationValue]) -> list[SectorValue]:
                     contracts=sum(r.contracts for r in mine),
                     committed=sum((r.committed for r in mine), Decimal(0)),
                     delivered=sum((r.delivered for r in mine), Decimal(0)),
+                    expected=sum((r.expected for r in mine), Decimal(0)),
+                    illustrative=sum(r.illustrative for r in mine),
                 )
             )
     return result
@@ -685,6 +816,8 @@ class ContractValue:
     value: Decimal
     committed: Decimal
     delivered: Decimal
+    expected: Decimal = Decimal(0)
+    illustrative: int = 0
 
 
 @dataclass(frozen=True)
@@ -693,10 +826,18 @@ class OrganisationRecognition:
     outcomes: list[OutcomeValue]
     contracts: list[ContractValue]
 
+    @property
+    def illustrative(self) -> int:
+        return sum(c.illustrative for c in self.contracts)
 
-def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> OrganisationRecognition:
-    """One organisation's contracts and its £ committed and delivered by outcome and by contract, all years.
-    Raises Organisation.DoesNotExist when it has no contract. Three queries."""
+
+def organisation_recognition(
+    pk: int, *, titles: Mapping[int, str], today: date | None = None
+) -> OrganisationRecognition:
+    """One organisation's contracts and its £ committed, expected by today and delivered by outcome and by
+    contract, all years, with the quantities in each unit by outcome. Raises Organisation.DoesNotExist when it
+    has no contract. Three queries."""
+    today = today or timezone.localdate()
     contracts = list(
         Contract.objects.filter(award__bid__supplier_id=pk)
         .select_related("award__tender", "award__bid__supplier")
@@ -704,37 +845,50 @@ def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> Organisat
     )
     if not contracts:
         raise Organisation.DoesNotExist("The organisation has no contracts.")
-    committed = list(
-        ContractKPI.objects.filter(contract__award__bid__supplier_id=pk)
-        .order_by()
-        .values("contract_id", "outcome_number")
-        .annotate(value=_committed_value(), without_proxy=Count("id", filter=Q(proxy_value__isnull=True)))
-    )
-    delivered = list(
+    committed = _committed_by_contract(
+        ContractKPI.objects.filter(contract__award__bid__supplier_id=pk), "outcome_number", "unit"
+    ).annotate(units=Sum("committed"))
+    delivered = (
         _verified()
         .filter(kpi__contract__award__bid__supplier_id=pk)
         .order_by()
-        .values("kpi__contract_id", "kpi__outcome_number")
-        .annotate(value=_delivered_value())
+        .values("kpi__contract_id", "kpi__outcome_number", "kpi__unit")
+        .annotate(value=_delivered_value(), units=Sum("quantity"))
     )
-    by_outcome: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
-    by_contract: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    zero = Decimal(0)
+    by_outcome: dict[int, dict] = defaultdict(
+        lambda: {"committed": zero, "delivered": zero, "without_proxy": 0, "units": {}, "delivered_units": {}}
+    )
+    by_contract: dict[int, dict] = defaultdict(
+        lambda: {"committed": zero, "delivered": zero, "expected": zero, "illustrative": 0}
+    )
     for row in committed:
-        by_outcome[row["outcome_number"]][0] += row["value"] or 0
-        by_outcome[row["outcome_number"]][2] += row["without_proxy"]
-        by_contract[row["contract_id"]][0] += row["value"] or 0
+        outcome, contract = by_outcome[row["outcome_number"]], by_contract[row["contract_id"]]
+        outcome["committed"] += row["value"] or 0
+        outcome["without_proxy"] += row["without_proxy"]
+        outcome["units"][row["unit"]] = outcome["units"].get(row["unit"], zero) + row["units"]
+        contract["committed"] += row["value"] or 0
+        contract["illustrative"] += row["illustrative"]
+        contract["expected"] += _expected_value(
+            row["value"], row["contract__start_date"], row["contract__end_date"], today
+        )
     for row in delivered:
-        by_outcome[row["kpi__outcome_number"]][1] += row["value"] or 0
-        by_contract[row["kpi__contract_id"]][1] += row["value"] or 0
+        outcome, contract = by_outcome[row["kpi__outcome_number"]], by_contract[row["kpi__contract_id"]]
+        outcome["delivered"] += row["value"] or 0
+        units = outcome["delivered_units"]
+        units[row["kpi__unit"]] = units.get(row["kpi__unit"], zero) + row["units"]
+        contract["delivered"] += row["value"] or 0
     return OrganisationRecognition(
         organisation=contracts[0].award.bid.supplier,
         outcomes=[
             OutcomeValue(
                 number=n,
                 title=titles.get(n, ""),
-                committed=to_pennies(by_outcome[n][0]),
-                delivered=to_pennies(by_outcome[n][1]),
-                without_proxy=by_outcome[n][2],
+                committed=to_pennies(by_outcome[n]["committed"]),
+                delivered=to_pennies(by_outcome[n]["delivered"]),
+                without_proxy=by_outcome[n]["without_proxy"],
+                committed_quantities=_nonzero(by_outcome[n]["units"]),
+                delivered_quantities=_nonzero(by_outcome[n]["delivered_units"]),
             )
             for n in OUTCOME_NUMBERS
         ],
@@ -746,8 +900,10 @@ def organisation_recognition(pk: int, *, titles: Mapping[int, str]) -> Organisat
                 start_date=c.start_date,
                 end_date=c.end_date,
                 value=c.value,
-                committed=to_pennies(by_contract[c.pk][0]),
-                delivered=to_pennies(by_contract[c.pk][1]),
+                committed=to_pennies(by_contract[c.pk]["committed"]),
+                delivered=to_pennies(by_contract[c.pk]["delivered"]),
+                expected=to_pennies(by_contract[c.pk]["expected"]),
+                illustrative=by_contract[c.pk]["illustrative"],
             )
             for c in contracts
         ],
@@ -838,6 +994,7 @@ class Table:
     chart: str = ""  # "bar" or "doughnut": drawn from the table by static/js/charts.js
     chart_columns: tuple[int, ...] = ()
     chart_colours: tuple[str, ...] = ()  # one a row, for a single series
+    chart_axis: str = ""  # the value axis's title with its unit (by default from the plotted columns' kind)
     note: str = ""
     empty: str = "There are no figures for these filters."
     shown: int | None = None  # the page shows the first `shown` rows (None: all); downloads have every row
@@ -881,34 +1038,96 @@ class Table:
         return " ".join(str(c) for c in self.chart_columns)
 
     @property
+    def axis_title(self) -> str:
+        """The chart's value axis: its quantity and unit, from the plotted columns unless told."""
+        if self.chart_axis:
+            return self.chart_axis
+        plotted = [self.columns[i] for i in self.chart_columns]
+        kinds = {c.kind for c in plotted}
+        if kinds == {MONEY_GBP}:
+            return "Pounds (£)"
+        if kinds <= {PERCENT, POINTS}:
+            return "Per cent (%)"
+        if kinds == {COUNT} and len(plotted) == 1:
+            return f"{plotted[0].label} (number)"
+        return "Number"
+
+    @property
     def chart_colours_attr(self) -> str:
         return " ".join(self.chart_colours)
 
 
-OUTCOME_COLUMNS = [
-    Column("outcome", "Outcome", OUTCOME),
-    Column("title", "Title"),
-    Column("committed_gbp", "Committed (£)", MONEY_GBP),
-    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
-    Column("delivered_percent", "Delivered as % of committed", PERCENT),
-    Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT),
-]
+def illustrative_note(n: int) -> str:
+    """What a table says when n of the commitments it counts are priced with an illustrative proxy."""
+    if not n:
+        return ""
+    counted = (
+        "1 of the commitments counted here is" if n == 1 else f"{n:,} of the commitments counted here are"
+    )
+    return (
+        f"{counted} priced with an illustrative financial proxy: a made-up figure for demonstrations, "
+        "so the £ they add is not a real value."
+    )
 
 
-def _outcome_row(r: OutcomeValue) -> list:
+def short_year(year: int) -> str:
+    """A financial year as GOV.UK writes it in a heading: 2025 to 2026."""
+    return f"{year} to {year + 1}"
+
+
+def outcome_columns(year: int | None = None) -> list[Column]:
+    """The social value table's columns: with a year, its figures are labelled with it and the year before
+    follows, for comparison."""
+    when = f", {short_year(year)}" if year else ""
+    columns = [
+        Column("outcome", "Outcome", OUTCOME),
+        Column("title", "Title"),
+        Column("committed_gbp", f"Committed{when} (£)", MONEY_GBP),
+        Column("committed_quantities", f"Committed{when}, in the indicators' units"),
+        Column("delivered_gbp", f"Delivered, verified{when} (£)", MONEY_GBP),
+        Column("delivered_quantities", f"Delivered, verified{when}, in the indicators' units"),
+        Column("delivered_percent", "Delivered as % of committed", PERCENT),
+    ]
+    if year:
+        before = short_year(year - 1)
+        columns += [
+            Column("previous_year_committed_gbp", f"Committed, {before} (£)", MONEY_GBP),
+            Column("previous_year_delivered_gbp", f"Delivered, verified, {before} (£)", MONEY_GBP),
+        ]
+    return [*columns, Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT)]
+
+
+def _outcome_row(r: OutcomeValue, *, year: int | None) -> list:
     label, title = (r.number, r.title) if r.number else (r.title, "")
-    return [label, title, r.committed, r.delivered, r.delivered_percent, r.without_proxy]
+    # The totals row has no quantities: different indicators' "people" are not added up.
+    committed_units = quantities_text(r.committed_quantities) if r.number else ""
+    delivered_units = quantities_text(r.delivered_quantities) if r.number else ""
+    previous = [r.previous_committed, r.previous_delivered] if year else []
+    return [
+        label,
+        title,
+        r.committed,
+        committed_units,
+        r.delivered,
+        delivered_units,
+        r.delivered_percent,
+        *previous,
+        r.without_proxy,
+    ]
 
 
-def social_value_table(rows: list[OutcomeValue], *, caption: str = "", key: str = "social_value") -> Table:
+def social_value_table(
+    rows: list[OutcomeValue], *, caption: str = "", key: str = "social_value", year: int | None = None
+) -> Table:
     return Table(
         key=key,
         caption=caption or "Social value committed and delivered, by outcome",
-        columns=OUTCOME_COLUMNS,
-        rows=[_outcome_row(r) for r in rows],
-        foot=[_outcome_row(_totals(rows, "All outcomes"))] if len(rows) > 1 else [],
+        columns=outcome_columns(year),
+        rows=[_outcome_row(r, year=year) for r in rows],
+        foot=[_outcome_row(_totals(rows, "All outcomes"), year=year)] if len(rows) > 1 else [],
         chart="bar",
-        chart_columns=(2, 3),
+        chart_columns=(2, 4, 7, 8) if year else (2, 4),
+        note=illustrative_note(sum(r.illustrative for r in rows)),
     )
 
 
@@ -944,7 +1163,7 @@ def weighting_table(figures: Weighting) -> Table:
         foot=[row("All contracts let", total)],
         chart="doughnut",
         chart_columns=(2,),
-        chart_colours=("#00703c", "#b1b4b6"),
+        chart_colours=WEIGHTING_COLOURS,
     )
 
 
@@ -972,7 +1191,6 @@ RAG_LABELS = {
     delivery.GREEN: ("Green", "Every commitment due so far at 95% or more"),
     delivery.NOT_STARTED: ("Not started", "Nothing expected yet"),
 }
-RAG_COLOURS = ("#d4351c", "#f47738", "#00703c", "#505a5f")
 
 
 def rag_table(contracts: list[ContractStatus]) -> Table:
@@ -1129,7 +1347,9 @@ class Figures:
 
 
 BUILDERS: dict[str, Callable[[Figures], Table]] = {
-    "social_value": lambda f: social_value_table(social_value(f.filters, titles=f.titles)),
+    "social_value": lambda f: social_value_table(
+        social_value(f.filters, titles=f.titles), year=f.filters.year
+    ),
     "weighting": lambda f: weighting_table(weighting(f.filters)),
     "local_spend": lambda f: local_spend_table(local_spend(f.filters)),
     "rag": lambda f: rag_table(f.rag),
@@ -1139,6 +1359,59 @@ BUILDERS: dict[str, Callable[[Figures], Table]] = {
     "review": lambda f: review_table(review(today=f.today)),
 }
 TABLE_KEYS = tuple(BUILDERS)
+# The filters each table is worked out with (the page says the same under each heading).
+TABLE_FILTERS: dict[str, tuple[str, ...]] = {
+    "social_value": ("year", "outcome", "sector"),
+    "weighting": ("year", "sector"),
+    "local_spend": ("year", "sector"),
+    "rag": ("year", "sector"),
+    "rag_contracts": ("year", "sector"),
+    "participation": ("year",),
+    "priorities": ("outcome",),
+    "review": (),
+}
+NOT_APPLIED = "not applied to this table"
+
+
+def export_filters(filters: Filters, key: str) -> list[tuple[str, str, bool]]:
+    """What a download records of the filters behind it: (filter, value chosen, applied to the table)."""
+    sector = Organisation.Sector(filters.sector).label if filters.sector else "All sectors"
+    applied = TABLE_FILTERS[key]
+    return [
+        (
+            "Financial year",
+            financial_year_label(filters.year) if filters.year else "All years",
+            "year" in applied,
+        ),
+        (
+            "Outcome",
+            f"Outcome {filters.outcome}" if filters.outcome else "All outcomes",
+            "outcome" in applied,
+        ),
+        ("Supplier's sector", sector, "sector" in applied),
+    ]
+
+
+def csv_preface(filters: Filters, key: str) -> list[list[str]]:
+    """The CSV's first row: the filters, before the header row."""
+    return [
+        [
+            "Filters",
+            *(
+                f"{name}: {value}" + ("" if applied else f" ({NOT_APPLIED})")
+                for name, value, applied in export_filters(filters, key)
+            ),
+        ]
+    ]
+
+
+def xlsx_about(filters: Filters, key: str, caption: str) -> list[list[str]]:
+    """The workbook's second sheet: which table, and the filters that produced it."""
+    return [
+        ["Table", caption],
+        ["Filter", "Chosen", "Applied to this table"],
+        *([name, value, "Yes" if applied else "No"] for name, value, applied in export_filters(filters, key)),
+    ]
 
 
 # --- The shared cache ---------------------------------------------------------------------------------------
@@ -1257,6 +1530,19 @@ def data_changed() -> None:
     versioned_cache.bump(*BOTH)
 
 
+EXPECTED_COLUMNS = [
+    Column("committed_gbp", "Committed (£)", MONEY_GBP),
+    Column("expected_to_date_gbp", "Expected to date (£)", MONEY_GBP),
+    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+    Column("delivered_of_expected_percent", "Delivered of expected", PERCENT),
+    Column("commitments_with_illustrative_proxy", "Commitments priced with an illustrative proxy", COUNT),
+]
+
+
+def _expected_cells(committed, expected, delivered, illustrative) -> list:
+    return [committed, expected, delivered, percent(delivered, expected), illustrative]
+
+
 def recognition_table(rows: list[OrganisationValue]) -> Table:
     return Table(
         key="recognition",
@@ -1266,8 +1552,7 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
             Column("sector", "Sector"),
             Column("local", "Local", YES_NO),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
         rows=[
             [
@@ -1275,8 +1560,7 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
                 r.sector_label,
                 r.is_local,
                 r.contracts,
-                r.committed,
-                r.delivered,
+                *_expected_cells(r.committed, r.expected, r.delivered, r.illustrative),
             ]
             for r in rows
         ],
@@ -1285,8 +1569,8 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
 
 
 def sector_table(rows: list[SectorValue]) -> Table:
-    def row(label, organisations, contracts, committed, delivered):
-        return [label, organisations, contracts, committed, delivered]
+    def total(name):
+        return sum((getattr(s, name) for s in rows), Decimal(0))
 
     return Table(
         key="sectors",
@@ -1295,23 +1579,34 @@ def sector_table(rows: list[SectorValue]) -> Table:
             Column("sector", "Sector"),
             Column("organisations", "Organisations", COUNT),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
-        rows=[row(s.label, s.organisations, s.contracts, s.committed, s.delivered) for s in rows],
+        rows=[
+            [
+                s.label,
+                s.organisations,
+                s.contracts,
+                *_expected_cells(s.committed, s.expected, s.delivered, s.illustrative),
+            ]
+            for s in rows
+        ],
         foot=[
-            row(
+            [
                 "All sectors",
                 sum(s.organisations for s in rows),
                 sum(s.contracts for s in rows),
-                sum((s.committed for s in rows), Decimal(0)),
-                sum((s.delivered for s in rows), Decimal(0)),
-            )
+                *_expected_cells(
+                    total("committed"),
+                    total("expected"),
+                    total("delivered"),
+                    sum(s.illustrative for s in rows),
+                ),
+            ]
         ]
         if len(rows) > 1
         else [],
         chart="bar",
-        chart_columns=(3, 4),
+        chart_columns=(3, 4, 5),
         empty="No organisation in this sector has a contract yet.",
     )
 
@@ -1325,8 +1620,7 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
             Column("start_date", "Starts", DATE),
             Column("end_date", "Ends", DATE),
             Column("value_gbp", "Value (£)", MONEY_GBP),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            *EXPECTED_COLUMNS,
         ],
         rows=[
             [
@@ -1337,8 +1631,7 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
                 c.start_date,
                 c.end_date,
                 c.value,
-                c.committed,
-                c.delivered,
+                *_expected_cells(c.committed, c.expected, c.delivered, c.illustrative),
             ]
             for c in contracts
         ],

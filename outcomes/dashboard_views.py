@@ -73,8 +73,12 @@ class DashboardExportView(DashboardFiltersMixin, View):
         filters = figures.filters
         result = figures.tables([table])[table]
         filename = "-".join(p for p in ["dashboard", table.replace("_", "-"), filters.slug()] if p)
-        write = exports.as_csv if fmt == "csv" else exports.as_xlsx
-        return write(result.header, result.export_rows(), filename)
+        # The filters behind the figures go with them: the CSV's first row, the workbook's second sheet.
+        if fmt == "csv":
+            preface = dashboard.csv_preface(filters, table)
+            return exports.as_csv(result.header, result.export_rows(), filename, preface=preface)
+        about = dashboard.xlsx_about(filters, table, result.caption)
+        return exports.as_xlsx(result.header, result.export_rows(), filename, about=about)
 
 
 class RecognitionView(TemplateView):
@@ -91,6 +95,7 @@ class RecognitionView(TemplateView):
             sector_choices=Organisation.Sector.choices,
             organisations=dashboard.recognition_table(rows),
             sectors=dashboard.sector_table(dashboard.by_sector(rows)),
+            illustrative=sum(r.illustrative for r in rows),
             **kwargs,
         )
 
@@ -112,5 +117,6 @@ class OrganisationRecognitionView(TemplateView):
                 figures.outcomes, caption=f"Social value committed and delivered by {name}, by outcome"
             ),
             contracts=dashboard.organisation_contracts_table(figures.contracts),
+            illustrative=figures.illustrative,
             **kwargs,
         )

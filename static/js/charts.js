@@ -7,12 +7,16 @@
 //   - the first cell of each body row (a th scope="row") labels the point;
 //   - data-chart-columns: indexes of the columns to plot, one series each; their th is the series label;
 //   - numeric cells carry their raw number in data-value (the text is formatted: "£1,234.00");
-//   - data-chart-colours: one colour a row, for a single series (RAG status, say).
+//   - data-chart-colours: one colour a row, for a single series (RAG status, say);
+//   - data-chart-axis: the value axis's title with its unit ("Pounds (£)"); the category axis is titled
+//     with the first column's header.
+// Every colour stands out from the white page at 3:1 or more (WCAG 1.4.11): tests/outcomes/test_charts.py
+// reads PALETTE from this file and checks it with outcomes.charts.contrast_ratio.
 (function () {
   "use strict";
 
-  // GOV.UK Design System colours: blue, orange, green, purple, red, grey.
-  const PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f"];
+  // GOV.UK Design System colours: blue, orange (darkened to 3.9:1), green, purple, red, grey.
+  const PALETTE = ["#1d70b8", "#d65a00", "#00703c", "#4c2c92", "#d4351c", "#505a5f"];
 
   function cellNumber(cell) {
     if (!cell || cell.dataset.value === undefined || cell.dataset.value === "") return null;
@@ -73,7 +77,13 @@
           legend: { display: type === "doughnut" || datasets.length > 1, position: "bottom" },
           tooltip: { enabled: true },
         },
-        scales: type === "bar" ? { y: { beginAtZero: true } } : {},
+        scales:
+          type === "bar"
+            ? {
+                x: { title: { display: true, text: text(head.cells[0]) } },
+                y: { beginAtZero: true, title: { display: true, text: table.dataset.chartAxis || "" } },
+              }
+            : {},
       },
     });
   }

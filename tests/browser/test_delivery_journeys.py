@@ -131,3 +131,30 @@ def test_the_board_filters_the_dashboard_and_downloads_a_table(
     with open(download.value.path(), encoding="utf-8") as downloaded:
         body = downloaded.read()
     assert "2000.00" in body or "2,000.00" in body
+    assert body.startswith("Filters,Financial year: April ")  # the filters that produced it, first
+
+    # The charts: each bar chart's axes titled, the value axis with its unit.
+    expect(board.locator(".app-chart canvas").first).to_be_visible()
+    axes = board.evaluate(
+        "() => { const s = Chart.getChart(document.querySelector('.app-chart canvas')).options.scales;"
+        " return [s.x.title.text, s.y.title.text]; }"
+    )
+    assert axes == ["Outcome", "Pounds (£)"]
+    # The contents list leads to each section.
+    board.get_by_role("navigation", name="Contents").get_by_role("link", name="Model review").click()
+    expect(board).to_have_url(re.compile(r"#review$"))
+
+    # Without JavaScript: no chart, and the intro promises none.
+    plain = browser.new_context(**browser_context_args, java_script_enabled=False).new_page()
+    plain.context.add_cookies(board.context.cookies())
+    plain.goto(board.url)
+    intro = "Where your browser runs JavaScript, a chart of the same figures"
+    expect(plain.get_by_text(intro)).to_be_visible()
+    expect(plain.locator(".app-chart")).to_have_count(0)
+    expect(plain.locator("#table-social_value")).to_be_visible()
+
+    # Recognition is in the main navigation, comparing delivery with what is expected by today.
+    board.locator(".govuk-service-navigation").get_by_role("link", name="Who creates social value").click()
+    expect(board.get_by_role("heading", level=1)).to_have_text("Recognising social value")
+    expect(board.locator("#table-recognition")).to_contain_text("Expected to date (£)")
+    assert_accessible(board)

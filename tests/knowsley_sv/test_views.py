@@ -250,6 +250,7 @@ def test_navigation_differs_by_role(role_client, role, expected):
 
     labels = nav_labels(html)
     assert labels[0] == "The model"
+    assert "Who creates social value" in labels  # recognition is public: in everyone's navigation
     assert {"Versions", "Reviews", "Organisations"} & set(labels) == expected
     assert ("Reviews" in labels) is (role == Role.BOARD_MEMBER)
     assert ("Organisations" in labels) is (role in (Role.BOARD_MEMBER, Role.COMMISSIONER))

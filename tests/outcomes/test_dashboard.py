@@ -50,7 +50,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.dashboard import Filters
-from outcomes.models import ModelReview, Organisation, SocialValueModel
+from outcomes.models import Indicator, ModelReview, Organisation, SocialValueModel
 from procurement import delivery, services
 from procurement.models import (
     Award,
@@ -342,9 +342,84 @@ def test_social_value_by_outcome(data):
         (6, D("1000.00"), D("750.00"), D("75.0"), 0),
     ]
     assert rows[0].title == data.titles[1]
+    # In the indicators' own units: outcome 1 = 1.1 full-time equivalent years, committed 10 + 2, delivered
+    # 4 + 4 + 2; outcome 3 counts its quantities though it has no proxy (2 committed, 2 verified).
+    assert [
+        (r.number, r.committed_quantities, r.delivered_quantities) for r in rows if r.committed_quantities
+    ] == [
+        (1, (("full-time equivalent years", D("12.00")),), (("full-time equivalent years", D("10.00")),)),
+        (2, (("people", D("100.00")),), (("people", D("96.00")),)),
+        (3, (("hours", D("2.00")),), (("hours", D("2.00")),)),
+        (6, (("people", D("4.00")),), (("people", D("3.00")),)),
+    ]
     table = dashboard.social_value_table(rows)
-    # totals: committed 12,000 + 1,250 + 1,000 = 14,250; delivered 10,000 + 1,200 + 750 = 11,950 (83.859…%)
-    assert table.foot == [["All outcomes", "", D("14250.00"), D("11950.00"), D("83.9"), 1]]
+    # totals: committed 12,000 + 1,250 + 1,000 = 14,250; delivered 10,000 + 1,200 + 750 = 11,950 (83.859…%);
+    # no quantities: different indicators' units are not added across outcomes
+    assert table.foot == [["All outcomes", "", D("14250.00"), "", D("11950.00"), "", D("83.9"), 1]]
+    assert table.rows[0][3] == "12 full-time equivalent years" and table.rows[3][3] == "—"
+
+
+def test_natural_units_are_totalled_per_unit_beside_pounds(data):
+    # Contract B also commits 3 apprenticeship starts (1.2, no proxy) and 1.5 tonnes CO2e (6.3, £50 a tonne)
+    indicators = {i.code: i for i in data.model.outcomes.get(number=1).indicators.all()}
+    indicators |= {i.code: i for i in data.model.outcomes.get(number=6).indicators.all()}
+    _kpi(data.b, indicators["1.2"], 3, None)
+    _kpi(data.b, indicators["6.3"], "1.5", "50.00")
+    rows = dashboard.social_value(Filters(), titles=data.titles)
+    assert dashboard.quantities_text(rows[0].committed_quantities) == (
+        "3 apprenticeship starts, 12 full-time equivalent years"
+    )
+    assert (rows[0].committed, rows[0].without_proxy) == (D("12000.00"), 1)  # £ as before: no proxy for 1.2
+    assert dashboard.quantities_text(rows[5].committed_quantities) == "4 people, 1.5 tonnes CO2e"
+    assert rows[5].committed == D("1075.00")  # 1,000 + 1.5 × 50
+    assert dashboard.quantities_text((("£", D("1234.5")), ("hours", D("1000")))) == "£1,234.50, 1,000 hours"
+    assert dashboard.quantities_text(()) == "—"
+    # A commitment priced with an illustrative proxy is flagged beside the £ it adds to (A6; A3 has no proxy).
+    assert dashboard.social_value_table(rows).note == ""
+    illustrative_a6(data)
+    rows = dashboard.social_value(Filters(), titles=data.titles)
+    assert [r.illustrative for r in rows] == [0, 0, 0, 0, 0, 1]
+    assert dashboard.social_value_table(rows).note == (
+        "1 of the commitments counted here is priced with an illustrative financial proxy: a made-up figure "
+        "for demonstrations, so the £ they add is not a real value."
+    )
+    assert dashboard.illustrative_note(1200).startswith("1,200 of the commitments counted here are priced")
+    assert dashboard.social_value(Filters(year=2024), titles=data.titles)[5].illustrative == 0
+
+
+def test_a_year_beside_the_year_before(data):
+    # Contract A starts in March 2025 (financial year 2024) and its first report ends 31 March 2025.
+    Contract.objects.filter(pk=data.a.pk).update(start_date=date(2025, 3, 1))
+    DeliveryReport.objects.filter(contract=data.a, period_start=date(2025, 7, 1)).update(
+        period_start=date(2025, 3, 1), period_end=date(2025, 3, 31)
+    )
+    rows = dashboard.social_value(Filters(year=2025), titles=data.titles)
+    # 2025: committed B1 2,000 and B2 1,250; delivered R2's A1 4,000 + R3's B1 2,000, B2 1,200.
+    # 2024: committed A1 10,000 and A6 1,000; delivered R1's A1 4 × 1,000 and A6 3 × 250.
+    assert [
+        (r.number, r.committed, r.delivered, r.previous_committed, r.previous_delivered)
+        for r in rows
+        if r.committed or r.previous_committed
+    ] == [
+        (1, D("2000.00"), D("6000.00"), D("10000.00"), D("4000.00")),
+        (2, D("1250.00"), D("1200.00"), D("0.00"), D("0.00")),
+        (6, D("0.00"), D("0.00"), D("1000.00"), D("750.00")),
+    ]
+    assert rows[2].without_proxy == 0  # A3, without a proxy, was committed in 2024
+    table = dashboard.social_value_table(rows, year=2025)
+    assert [c.label for c in table.columns][2:9] == [
+        "Committed, 2025 to 2026 (£)",
+        "Committed, 2025 to 2026, in the indicators' units",
+        "Delivered, verified, 2025 to 2026 (£)",
+        "Delivered, verified, 2025 to 2026, in the indicators' units",
+        "Delivered as % of committed",
+        "Committed, 2024 to 2025 (£)",
+        "Delivered, verified, 2024 to 2025 (£)",
+    ]
+    assert table.foot[0][7:] == [D("11000.00"), D("4750.00"), 0]
+    assert table.chart_columns == (2, 4, 7, 8)
+    # every year: no year before to compare with
+    assert "previous_year_committed_gbp" not in dashboard.social_value_table(rows).header
 
 
 def test_social_value_filtered_by_sector_outcome_and_year(data):
@@ -619,9 +694,16 @@ def test_the_dashboard_shows_every_figure(data, board_client):
         "review",
     ]
     assert cells(tables["social_value"].footer) == [
-        ["All outcomes", "", "£14,250.00", "£11,950.00", "83.9%", "1"]
+        ["All outcomes", "", "£14,250.00", "", "£11,950.00", "", "83.9%", "1"]
     ]
-    assert cells(tables["social_value"].body)[0][2:] == ["£12,000.00", "£10,000.00", "83.3%", "0"]
+    assert cells(tables["social_value"].body)[0][2:] == [
+        "£12,000.00",
+        "12 full-time equivalent years",
+        "£10,000.00",
+        "10 full-time equivalent years",
+        "83.3%",
+        "0",
+    ]
     assert cells(tables["weighting"].footer) == [
         ["All contracts let", "2", "£190,000.00", "100.0%", "10.0%", "15.8%"]
     ]
@@ -646,7 +728,7 @@ def test_the_dashboard_shows_every_figure(data, board_client):
     ]
     html = response.content.decode()
     # The table is the accessible source of the chart: caption, scope headers, numeric cells with raw values.
-    table = 'id="table-social_value" data-chart="bar" data-chart-columns="2 3"'
+    table = 'id="table-social_value" data-chart="bar" data-chart-columns="2 4" data-chart-axis="Pounds (£)"'
     assert f'<table class="govuk-table app-table--small" {table}>' in html
     caption = "Social value committed and delivered, by outcome"
     assert f'<caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>' in html
@@ -660,6 +742,13 @@ def test_the_dashboard_shows_every_figure(data, board_client):
     assert '<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>' in html
     assert "Filtered by year, outcome and the supplier's sector." in html
     assert 'id="filter-problems"' not in html
+    # A contents list of every section, in order; the intro is true with JavaScript off (no chart yet).
+    contents = re.search(r'<nav class="app-contents-list"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    sections = re.findall(r'<h2 class="govuk-heading-m" id="([a-z-]+)">([^<]+)</h2>', html)
+    assert re.findall(r'<a class="govuk-link" href="#([a-z-]+)">([^<]+)</a>', contents) == sections
+    assert len(sections) == 7
+    assert "Where your browser runs JavaScript, a chart of the same figures is drawn above the table." in html
+    assert "Every chart shows" not in html
 
 
 def test_the_dashboard_filters(data, commissioner_client):
@@ -669,8 +758,20 @@ def test_the_dashboard_filters(data, commissioner_client):
     assert response.status_code == 200
     assert response.context["filters"] == Filters(year=2025, outcome=1, sector="private")
     tables = response.context["tables"]
+    # 2025 beside 2024 (nothing then)
     assert cells(tables["social_value"].body) == [
-        ["Outcome 1", data.titles[1], "£2,000.00", "£2,000.00", "100.0%", "0"]
+        [
+            "Outcome 1",
+            data.titles[1],
+            "£2,000.00",
+            "2 full-time equivalent years",
+            "£2,000.00",
+            "2 full-time equivalent years",
+            "100.0%",
+            "£0.00",
+            "£0.00",
+            "0",
+        ]
     ]
     assert tables["social_value"].foot == []
     assert cells(tables["weighting"].footer)[0][1:3] == ["1", "£40,000.00"]
@@ -706,9 +807,7 @@ def test_unknown_filters_show_a_message_and_the_unfiltered_figures(data, board_c
     assert response.context["filters"] == Filters()
     assert response.context["problems"] == [message]
     assert f'<p class="govuk-body">{message}</p>' in response.content.decode()
-    assert cells(response.context["tables"]["social_value"].footer) == [
-        ["All outcomes", "", "£14,250.00", "£11,950.00", "83.9%", "1"]
-    ]
+    assert cells(response.context["tables"]["social_value"].footer)[0][4] == "£11,950.00"
 
 
 def test_an_unknown_value_is_escaped_in_the_message(data, board_client):
@@ -761,15 +860,28 @@ def test_board_members_and_commissioners_may_see_the_dashboard(
 
 
 # --- Downloads ----------------------------------------------------------------------------------------------
+FTE = "full-time equivalent years"
+# The social value table for financial year 2025 (everything in the data set) beside 2024 (nothing).
 EXPECTED_SOCIAL_VALUE = [
-    ["outcome", "title", "committed_gbp", "delivered_gbp", "delivered_percent", "commitments_without_proxy"],
-    ["1", "", "12000.00", "10000.00", "83.3", "0"],
-    ["2", "", "1250.00", "1200.00", "96.0", "0"],
-    ["3", "", "0.00", "0.00", "", "1"],
-    ["4", "", "0.00", "0.00", "", "0"],
-    ["5", "", "0.00", "0.00", "", "0"],
-    ["6", "", "1000.00", "750.00", "75.0", "0"],
-    ["All outcomes", "", "14250.00", "11950.00", "83.9", "1"],
+    [
+        "outcome",
+        "title",
+        "committed_gbp",
+        "committed_quantities",
+        "delivered_gbp",
+        "delivered_quantities",
+        "delivered_percent",
+        "previous_year_committed_gbp",
+        "previous_year_delivered_gbp",
+        "commitments_without_proxy",
+    ],
+    ["1", "", "12000.00", f"12 {FTE}", "10000.00", f"10 {FTE}", "83.3", "0.00", "0.00", "0"],
+    ["2", "", "1250.00", "100 people", "1200.00", "96 people", "96.0", "0.00", "0.00", "0"],
+    ["3", "", "0.00", "2 hours", "0.00", "2 hours", "", "0.00", "0.00", "1"],
+    ["4", "", "0.00", "—", "0.00", "—", "", "0.00", "0.00", "0"],
+    ["5", "", "0.00", "—", "0.00", "—", "", "0.00", "0.00", "0"],
+    ["6", "", "1000.00", "4 people", "750.00", "3 people", "75.0", "0.00", "0.00", "0"],
+    ["All outcomes", "", "14250.00", "", "11950.00", "", "83.9", "0.00", "0.00", "1"],
 ]
 
 
@@ -787,21 +899,51 @@ def test_a_table_as_csv(data, board_client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value-fy2025.csv"'
-    assert list(csv.reader(io.StringIO(response.content.decode()))) == expected_social_value(data.titles)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # The first row records the filters that produced the figures; the header follows.
+    assert rows[0] == [
+        "Filters",
+        "Financial year: April 2025 to March 2026",
+        "Outcome: All outcomes",
+        "Supplier's sector: All sectors",
+    ]
+    assert rows[1:] == expected_social_value(data.titles)
+    weighting = board_client.get(
+        reverse("outcomes:dashboard_export", kwargs={"table": "weighting", "fmt": "csv"}),
+        {"outcome": "3", "sector": "private"},
+    )
+    assert next(csv.reader(io.StringIO(weighting.content.decode()))) == [
+        "Filters",
+        "Financial year: All years",
+        "Outcome: Outcome 3 (not applied to this table)",
+        "Supplier's sector: Private sector",
+    ]
 
 
 def test_a_table_as_xlsx(data, board_client):
     response = board_client.get(
-        reverse("outcomes:dashboard_export", kwargs={"table": "social_value", "fmt": "xlsx"})
+        reverse("outcomes:dashboard_export", kwargs={"table": "social_value", "fmt": "xlsx"}),
+        {"sector": "voluntary"},
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0] == EXPECTED_SOCIAL_VALUE[0]
-    assert rows[1] == [1, data.titles[1], 12000, 10000, 83.3, 0]
-    assert rows[3] == [3, data.titles[3], 0, 0, None, 1]
-    assert rows[7] == ["All outcomes", None, 14250, 11950, 83.9, 1]
+    assert response["Content-Disposition"] == 'attachment; filename="dashboard-social-value-voluntary.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    table, about = ([list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets)
+    # every year: no year before to compare with, so no previous-year columns
+    header = [h for h in EXPECTED_SOCIAL_VALUE[0] if not h.startswith("previous_year")]
+    assert table[0] == header
+    assert table[1] == [1, data.titles[1], 10000, f"10 {FTE}", 8000, f"8 {FTE}", 80, 0]
+    assert table[3] == [3, data.titles[3], 0, "2 hours", 0, "2 hours", None, 1]
+    assert table[7] == ["All outcomes", None, 11000, None, 8750, None, 79.5, 1]
+    # The second sheet records the filters that produced the figures.
+    assert workbook.sheetnames[1] == "About"
+    assert about == [
+        ["Table", "Social value committed and delivered, by outcome", None],
+        ["Filter", "Chosen", "Applied to this table"],
+        ["Financial year", "All years", "Yes"],
+        ["Outcome", "All outcomes", "Yes"],
+        ["Supplier's sector", "Voluntary and community sector", "Yes"],
+    ]
 
 
 def test_every_dashboard_table_downloads(data, board_client):
@@ -812,7 +954,7 @@ def test_every_dashboard_table_downloads(data, board_client):
     rag = board_client.get(
         reverse("outcomes:dashboard_export", kwargs={"table": "rag_contracts", "fmt": "csv"})
     )
-    assert list(csv.reader(io.StringIO(rag.content.decode()))) == [
+    assert list(csv.reader(io.StringIO(rag.content.decode())))[1:] == [  # after the filters
         ["contract", "supplier", "status"],
         ["DASH-001: Service DASH-001", "Merseyside Care Trust", "Amber"],
     ]
@@ -832,7 +974,7 @@ def test_the_page_lists_the_first_contracts_at_red_or_amber_and_the_download_all
     rag = board_client.get(
         reverse("outcomes:dashboard_export", kwargs={"table": "rag_contracts", "fmt": "csv"})
     )
-    assert [row[0] for row in csv.reader(io.StringIO(rag.content.decode()))] == [
+    assert [row[0] for row in csv.reader(io.StringIO(rag.content.decode()))][1:] == [
         "contract",
         "DASH-002: Service DASH-002",
         "DASH-001: Service DASH-001",
@@ -1043,10 +1185,21 @@ def test_priorities_change_when_the_next_consultation_closes_with_no_write(data)
 
 
 # --- Recognition --------------------------------------------------------------------------------------------
+def illustrative_a6(data) -> None:
+    """A6's indicator (outcome 6's first) gets an illustrative proxy; A3's too, but A3 has no proxy."""
+    indicators = first_indicators(data.model)
+    Indicator.objects.filter(pk__in=[indicators[6].pk, indicators[3].pk]).update(proxy_illustrative=True)
+
+
 def test_recognition_figures(data):
-    rows = dashboard.recognition()
-    # Merseyside Care Trust: committed A1 10,000 + A6 1,000 = 11,000 (A3 has no proxy); delivered 8,000 + 750
-    # Kirkby Kitchens Ltd: committed B1 2,000 + B2 1,250 = 3,250; delivered 2,000 + 1,200 = 3,200
+    illustrative_a6(data)
+    # 14 November 2025 is halfway through contract A (1 July 2025 to 31 March 2026: day 137 of 274) and day 75
+    # of contract B's 212 (1 September 2025 to 31 March 2026).
+    rows = dashboard.recognition(today=date(2025, 11, 14))
+    # Merseyside Care Trust: committed A1 10,000 + A6 1,000 = 11,000 (A3 has no proxy); expected half of it,
+    # 5,500; delivered 8,000 + 750 = 8,750, 159.1% of expected; 1 commitment (A6) with an illustrative proxy.
+    # Kirkby Kitchens Ltd: committed B1 2,000 + B2 1,250 = 3,250; expected 3,250 × 75 / 212 = 1,149.764… ->
+    # 1,149.76; delivered 2,000 + 1,200 = 3,200, 278.3% of expected.
     assert [
         (
             r.name,
@@ -1055,37 +1208,99 @@ def test_recognition_figures(data):
             r.contracts,
             r.contract_value,
             r.committed,
+            r.expected,
             r.delivered,
+            r.delivered_of_expected,
             r.without_proxy,
+            r.illustrative,
         )
         for r in rows
     ] == [
-        ("Kirkby Kitchens Ltd", "private", True, 1, D("40000.00"), D("3250.00"), D("3200.00"), 0),
-        ("Merseyside Care Trust", "voluntary", True, 1, D("150000.00"), D("11000.00"), D("8750.00"), 1),
+        (
+            "Kirkby Kitchens Ltd",
+            "private",
+            True,
+            1,
+            D("40000.00"),
+            D("3250.00"),
+            D("1149.76"),
+            D("3200.00"),
+            D("278.3"),
+            0,
+            0,
+        ),
+        (
+            "Merseyside Care Trust",
+            "voluntary",
+            True,
+            1,
+            D("150000.00"),
+            D("11000.00"),
+            D("5500.00"),
+            D("8750.00"),
+            D("159.1"),
+            1,
+            1,
+        ),
     ]
     sectors = dashboard.sector_table(dashboard.by_sector(rows))
     assert sectors.rows == [
-        ["Private sector", 1, 1, D("3250.00"), D("3200.00")],
-        ["Voluntary and community sector", 1, 1, D("11000.00"), D("8750.00")],
+        ["Private sector", 1, 1, D("3250.00"), D("1149.76"), D("3200.00"), D("278.3"), 0],
+        ["Voluntary and community sector", 1, 1, D("11000.00"), D("5500.00"), D("8750.00"), D("159.1"), 1],
     ]
-    assert sectors.foot == [["All sectors", 2, 2, D("14250.00"), D("11950.00")]]
+    # 11,950 / 6,649.76 = 179.7%
+    assert sectors.foot == [["All sectors", 2, 2, D("14250.00"), D("6649.76"), D("11950.00"), D("179.7"), 1]]
     assert [r.name for r in dashboard.recognition(sector="voluntary")] == ["Merseyside Care Trust"]
+    # Before any contract starts nothing is expected: no percentage, as on the contract page.
+    assert {r.delivered_of_expected for r in dashboard.recognition(today=date(2025, 6, 30))} == {None}
+    # Every contract in the data set has ended by now: all that was committed is expected.
+    assert [r.expected for r in dashboard.recognition()] == [D("3250.00"), D("11000.00")]
 
 
 def test_the_recognition_page_is_public(data, client):
     response = client.get(reverse("outcomes:recognition"))
     assert response.status_code == 200
+    # every contract has ended: expected to date is all that was committed
     assert cells(response.context["organisations"].body) == [
-        ["Kirkby Kitchens Ltd", "Private sector", "Yes", "1", "£3,250.00", "£3,200.00"],
-        ["Merseyside Care Trust", "Voluntary and community sector", "Yes", "1", "£11,000.00", "£8,750.00"],
+        [
+            "Kirkby Kitchens Ltd",
+            "Private sector",
+            "Yes",
+            "1",
+            "£3,250.00",
+            "£3,250.00",
+            "£3,200.00",
+            "98.5%",
+            "0",
+        ],
+        [
+            "Merseyside Care Trust",
+            "Voluntary and community sector",
+            "Yes",
+            "1",
+            "£11,000.00",
+            "£11,000.00",
+            "£8,750.00",
+            "79.5%",
+            "0",
+        ],
     ]
     assert cells(response.context["sectors"].footer) == [
-        ["All sectors", "2", "2", "£14,250.00", "£11,950.00"]
+        ["All sectors", "2", "2", "£14,250.00", "£14,250.00", "£11,950.00", "83.9%", "0"]
     ]
     html = response.content.decode()
     url = reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk})
     assert f'<a class="govuk-link" href="{url}">Merseyside Care Trust</a>' in html
     assert "Idle Partners" not in html
+    assert "illustrative financial proxy" not in html
+    # An illustrative proxy is flagged: a warning, and the count in the organisation's row
+    illustrative_a6(data)
+    response = client.get(reverse("outcomes:recognition"))
+    assert cells(response.context["organisations"].body)[1][-1] == "1"
+    warning = (
+        "1 commitment is priced with an illustrative financial proxy: a made-up figure for demonstrations"
+    )
+    assert warning in response.content.decode()
 
 
 def test_recognition_filters_by_sector_and_falls_back(data, client):
@@ -1104,14 +1319,24 @@ def test_recognition_filters_by_sector_and_falls_back(data, client):
 def test_an_organisations_recognition_page(data, client):
     response = client.get(reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk}))
     assert response.status_code == 200
-    # by outcome: 1 = A1 10,000 committed, (4 + 4) × 1,000 delivered; 3 = A3 no proxy; 6 = A6 1,000 / 3 × 250
-    assert [row[:4] + row[5:] for row in response.context["outcomes"].rows if row[2] or row[5]] == [
-        [1, data.titles[1], D("10000.00"), D("8000.00"), 0],
-        [3, data.titles[3], D("0.00"), D("0.00"), 1],
-        [6, data.titles[6], D("1000.00"), D("750.00"), 0],
+    # by outcome: 1 = A1 10,000 committed, (4 + 4) × 1,000 delivered; 3 = A3 no proxy; 6 = A6 1,000 / 3 × 250;
+    # with the quantities in each indicator's unit (A3's 2 pending hours do not count)
+    assert [row for row in response.context["outcomes"].rows if row[2] or row[-1]] == [
+        [
+            1,
+            data.titles[1],
+            D("10000.00"),
+            "10 full-time equivalent years",
+            D("8000.00"),
+            "8 full-time equivalent years",
+            D("80.0"),
+            0,
+        ],
+        [3, data.titles[3], D("0.00"), "2 hours", D("0.00"), "2 hours", None, 1],
+        [6, data.titles[6], D("1000.00"), "4 people", D("750.00"), "3 people", D("75.0"), 0],
     ]
     assert response.context["outcomes"].foot == [
-        ["All outcomes", "", D("11000.00"), D("8750.00"), D("79.5"), 1]
+        ["All outcomes", "", D("11000.00"), "", D("8750.00"), "", D("79.5"), 1]
     ]
     assert cells(response.context["contracts"].body) == [
         [
@@ -1120,10 +1345,19 @@ def test_an_organisations_recognition_page(data, client):
             "31 March 2026",
             "£150,000.00",
             "£11,000.00",
+            "£11,000.00",
             "£8,750.00",
+            "79.5%",
+            "0",
         ]
     ]
-    assert '<h1 class="govuk-heading-l">Merseyside Care Trust</h1>' in response.content.decode()
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Merseyside Care Trust</h1>' in html
+    assert "illustrative financial proxy" not in html
+    illustrative_a6(data)
+    response = client.get(reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk}))
+    assert cells(response.context["contracts"].body)[0][-1] == "1"
+    assert "1 commitment is priced with an illustrative financial proxy" in response.content.decode()
 
 
 def test_an_organisation_without_contracts_is_not_found(data, client):
