@@ -7,9 +7,8 @@ from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,6 +22,7 @@ from knowsley_sv.views import ServiceFormView
 
 from . import exports, selectors, services
 from .models import Award, Bid, Tender
+from .pdf import pdf_response
 from .views import CommissionerTenderMixin
 
 CHOOSE_BID = "Choose the bid to award"
@@ -397,11 +397,9 @@ class AssessmentSummaryPdfView(AssessmentSummaryView):
     template_name = "procurement/award/summary_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
-        from weasyprint import HTML
-
-        html = render_to_string(self.template_name, context, request=self.request)
-        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"{context['tender'].reference}-assessment-summary-{context['bid_id']}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(
+            request=self.request,
+            template_name=self.template_name,
+            context=context,
+            filename=f"{context['tender'].reference}-assessment-summary-{context['bid_id']}.pdf",
+        )

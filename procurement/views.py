@@ -5,9 +5,8 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -33,6 +32,7 @@ from .forms import (
     WeightsForm,
 )
 from .models import Bid, Tender
+from .pdf import pdf_response
 
 COMMISSIONER = (Role.COMMISSIONER,)
 DEADLINE_TIME = time(12, 0)
@@ -86,13 +86,12 @@ class TenderPdfView(TenderDetailView):
     template_name = "procurement/tender_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
-        from weasyprint import HTML
-
-        html = render_to_string(self.template_name, context, request=self.request)
-        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{context["tender"].reference}.pdf"'
-        return response
+        return pdf_response(
+            request=self.request,
+            template_name=self.template_name,
+            context=context,
+            filename=f"{context['tender'].reference}.pdf",
+        )
 
 
 class CommissionerTenderMixin(RoleRequiredMixin):

@@ -21,6 +21,7 @@ from procurement import award_views, scoring, selectors, services
 from procurement.models import Award, Bid, Contract, ModeratedScore, SupplierMember, Tender
 
 from ..factories import UserFactory
+from ..pdf import pdf_tags, tagged_pdf_ua
 from .helpers import (
     WORKED_EXAMPLE,
     WORKED_EXAMPLE_TABLE,
@@ -628,9 +629,11 @@ def test_the_summary_is_a_pdf_too(client, awarded):
         url("summary_pdf", awarded, alpha.pk)
     )
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
     assert (
         f'filename="{awarded.reference}-assessment-summary-{alpha.pk}.pdf"' in response["Content-Disposition"]
+    )
+    assert pdf_tags(response.content) == tagged_pdf_ua(
+        title=f"Assessment summary: {awarded.reference}, Alpha Services"
     )
 
 

@@ -12,6 +12,7 @@ from procurement import rules, services
 from procurement.models import Bid, SupplierMember, Tender
 
 from ..factories import UserFactory
+from ..pdf import pdf_tags, tagged_pdf_ua
 
 pytestmark = pytest.mark.django_db
 
@@ -205,8 +206,9 @@ def test_tender_list_and_page_run_the_same_queries_whatever_the_number(client, d
 def test_the_tender_page_is_a_pdf_too(client, commissioner):
     tender = _build(client)
     response = client.get(reverse("procurement:tender_pdf", args=[tender.reference]))
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf"
     assert f'filename="{tender.reference}.pdf"' in response["Content-Disposition"]
+    assert pdf_tags(response.content) == tagged_pdf_ua(title=f"{tender.reference}: {tender.title}")
     client.logout()
     assert (
         client.get(reverse("procurement:tender_pdf", args=[tender.reference])).status_code == 404
