@@ -81,7 +81,7 @@ def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
             row.result.price_score,
             row.result.quality,
             row.result.social_value,
-            row.result.total,
+            row.result.total if row.result.compliant else None,  # a bid not compliant has no total
             row.result.rank,
             "Yes" if row.result.tied else "No",
             " ".join(row.result.failures),

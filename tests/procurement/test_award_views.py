@@ -242,6 +242,21 @@ def test_the_report_marks_flagged_rows_and_bids_not_ranked(client, tender, commi
         "Not ranked Not compliant: Scored 60 on Q1 Delivery, below the minimum of 80."
     )
     assert by_name["Beta Care"][16].startswith("Not ranked Not compliant: Scored 40 on Q1 Delivery")
+    # No total for a bid that is not compliant: Beta's would be 69.20, Alpha's above the winner's.
+    assert [by_name[name][15] for name in ("Gamma Works", "Alpha Services", "Beta Care")] == [
+        "96.80",  # Gamma's is the only compliant price, so the lowest: the full 50 points
+        "None: not compliant",
+        "None: not compliant",
+    ]
+    for name in ("report_csv", "report_xlsx"):
+        response = client.get(url(name, tender))
+        header, *rows = (
+            list(load_workbook(io.BytesIO(response.content)).active.values)
+            if name == "report_xlsx"
+            else list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        )
+        total = header.index("Total")
+        assert [row[total] for row in rows][1:] == ([None, None] if name == "report_xlsx" else ["", ""])
 
 
 def test_tied_bids_are_tagged_and_need_a_reason_to_award(client, commissioner, adopted_model):
@@ -620,6 +635,7 @@ def test_a_non_compliant_bidder_is_told_why(client, tender, commissioner):
         )
     )
     assert "Not compliant: Scored 40 on Q1 Delivery, below the minimum of 80." in text
+    assert "Total None: a bid that is not compliant is not given a total" in text
     assert "Rank Not ranked: not compliant" in text
 
 
