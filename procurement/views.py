@@ -296,6 +296,12 @@ class ReasonView(CommissionerTenderMixin, ServiceFormView):
 class WithdrawView(ReasonView):
     heading, submit = "Withdraw the tender to draft", "Withdraw to draft"
 
+    def get(self, request, *args, **kwargs):
+        if self.tender.deadline_passed():  # nothing to ask: the service would refuse it
+            messages.error(request, services.WITHDRAW_AFTER_DEADLINE)
+            return redirect(self.tender.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def perform(self, form):
         services.tender_withdraw(tender=self.tender, reason=form.cleaned_data["reason"], by=self.request.user)
         messages.success(

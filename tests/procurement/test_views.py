@@ -128,6 +128,19 @@ def test_published_weights_are_read_only(client, commissioner):
     assert tender.price_weight == 50
 
 
+def test_withdraw_to_draft_is_offered_only_before_the_deadline(client, commissioner):
+    tender = _build(client)
+    Tender.objects.filter(pk=tender.pk).update(status="published", published_at=timezone.now())
+    withdraw = reverse("procurement:withdraw", args=[tender.reference])
+    assert f'href="{withdraw}"' in client.get(tender.get_absolute_url()).content.decode()
+    assert client.get(withdraw).status_code == 200
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert f'href="{withdraw}"' not in client.get(tender.get_absolute_url()).content.decode()
+    response = client.get(withdraw, follow=True)
+    assert response.redirect_chain == [(tender.get_absolute_url(), 302)]
+    assert services.WITHDRAW_AFTER_DEADLINE in response.content.decode()
+
+
 @pytest.mark.parametrize("role", [None, Role.SUPPLIER, Role.EVALUATOR, Role.BOARD_MEMBER, Role.ADMINISTRATOR])
 def test_only_commissioners_build_tenders(client, role):
     if role:
