@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -130,7 +131,7 @@ class AwardForm(forms.Form):
         self.helper = gds_helper(
             Field.radios("bid", legend_size=Size.MEDIUM),
             Field.textarea("reason", rows=4),
-            submit="Award the contract",
+            submit="Continue",
         )
 
     @property
@@ -193,6 +194,8 @@ class AwardView(AwardMixin, TemplateView):
         if not evaluation.complete:
             return redirect(self.award_url())
         form = AwardForm(request.POST, evaluation=evaluation)
+        if form.is_valid() and request.POST.get("confirm") != "yes":
+            return self._check(form, evaluation)
         if form.is_valid():
             try:
                 services.award(
@@ -211,6 +214,24 @@ class AwardView(AwardMixin, TemplateView):
                 )
                 return redirect(self.award_url())
         return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
+
+    def _check(self, form: AwardForm, evaluation: selectors.Evaluation):
+        """Before the award, which cannot be undone: the choice to check and confirm, or change."""
+        reason = form.cleaned_data["reason"].strip()
+        try:
+            result = services.award_check(evaluation=evaluation, bid=form.chosen, reason=reason)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if "change" not in self.request.POST:
+                context = self.get_context_data(
+                    evaluation=evaluation, chosen=form.chosen, result=result, reason=reason
+                )
+                return TemplateResponse(self.request, AWARD_CHECK_TEMPLATE, context)
+        return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
+
+
+AWARD_CHECK_TEMPLATE = "procurement/award/award_check.html"
 
 
 class AwardNoticeView(AwardMixin, View):

@@ -223,6 +223,11 @@ class Evaluation:
     def outstanding(self) -> int:
         return sum((b.pk, line.key) not in self.moderated for b in self.bids for line in self.lines)
 
+    @property
+    def ranked_count(self) -> int:
+        """How many bids are ranked: the compliant ones."""
+        return sum(result.rank is not None for result in self.results.values())
+
     def ranked(self) -> list[tuple[Bid, scoring.BidResult]]:
         """Bids in rank order, then the bids not ranked (not compliant)."""
         pairs = [(b, self.results[b.pk]) for b in self.bids]

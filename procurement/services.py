@@ -849,6 +849,23 @@ def _results_snapshot(evaluation) -> dict:
     }
 
 
+def award_check(*, evaluation, bid: Bid, reason: str):
+    """The award's rules, checked before the commissioner confirms it and again when it is made: the
+    chosen bid's result, or a ValidationError saying what stands in the way."""
+    if not evaluation.complete:
+        raise ValidationError(MODERATION_INCOMPLETE.format(count=evaluation.outstanding or "every bid"))
+    chosen = evaluation.results.get(bid.pk)
+    if chosen is None:
+        raise ValidationError({"bid": NOT_A_BID_HERE})
+    if not chosen.compliant:
+        raise ValidationError({"bid": NOT_COMPLIANT.format(reasons=" ".join(chosen.failures))})
+    if chosen.rank != 1 and not reason.strip():
+        raise ValidationError({"reason": AWARD_REASON_REQUIRED})
+    if chosen.tied and chosen.rank == 1 and not reason.strip():
+        raise ValidationError({"reason": TIE_REASON_REQUIRED})
+    return chosen
+
+
 @transaction.atomic
 def award(*, tender: Tender, bid: Bid, by: User, reason: str = "", now=None) -> Award:
     """Award the top-ranked compliant bid, or another compliant one with a recorded reason."""
@@ -859,18 +876,8 @@ def award(*, tender: Tender, bid: Bid, by: User, reason: str = "", now=None) -> 
         raise ValidationError(AWARDED_ALREADY, code="awarded")
     tender = _require_evaluating(locked)
     result = evaluation(tender)
-    if not result.complete:
-        raise ValidationError(MODERATION_INCOMPLETE.format(count=result.outstanding or "every bid"))
-    chosen = result.results.get(bid.pk)
-    if chosen is None:
-        raise ValidationError({"bid": NOT_A_BID_HERE})
-    if not chosen.compliant:
-        raise ValidationError({"bid": NOT_COMPLIANT.format(reasons=" ".join(chosen.failures))})
     reason = reason.strip()
-    if chosen.rank != 1 and not reason:
-        raise ValidationError({"reason": AWARD_REASON_REQUIRED})
-    if chosen.tied and chosen.rank == 1 and not reason:
-        raise ValidationError({"reason": TIE_REASON_REQUIRED})
+    chosen = award_check(evaluation=result, bid=bid, reason=reason)
     now = now or timezone.now()
     snapshot = _results_snapshot(result)
     made = Award.objects.create(

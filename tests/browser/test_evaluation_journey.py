@@ -125,6 +125,10 @@ def test_a_full_evaluation_with_three_evaluators_and_three_bids(
     # Award the top-ranked bid, publish the notice: the standstill starts
     council.get_by_role("link", name="Award").first.click()
     assert_accessible(council)
+    council.get_by_role("button", name="Continue").click()
+    expect(council.locator("h1")).to_have_text("Check your award")  # nothing is awarded until confirmed
+    assert_accessible(council)
+    assert not Award.objects.exists()
     council.get_by_role("button", name="Award the contract").click()
     expect(council.locator("main")).to_contain_text("Gamma Works")
     assert_accessible(council)

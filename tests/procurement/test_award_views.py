@@ -435,9 +435,16 @@ def test_awarding_another_bid_needs_a_reason(client, evaluated, commissioner):
     assert "<title>Error: Award" in html
     assert 'class="govuk-error-summary"' in html and services.AWARD_REASON_REQUIRED in html
     assert not Award.objects.exists()
-    response = client.post(
-        url("award", evaluated), {"bid": alpha.pk, "reason": "Gamma Works withdrew before award."}
-    )
+    choice = {"bid": alpha.pk, "reason": "Gamma Works withdrew before award."}
+    check = page_text(client.post(url("award", evaluated), choice))
+    assert "Check your award" in check and not Award.objects.exists()
+    assert "Award the contract to Alpha Services" in check
+    assert "Total score 73.20 of 100 Rank 2 of 3 bids ranked" in check
+    assert "Reason Gamma Works withdrew before award." in check
+    changing = client.post(url("award", evaluated), choice | {"change": "yes"})
+    assert 'name="reason"' in changing.content.decode() and "Gamma Works withdrew" in page_text(changing)
+    assert "Check your award" not in page_text(changing) and not Award.objects.exists()
+    response = client.post(url("award", evaluated), choice | {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == url("award", evaluated)
     award = Award.objects.get()
     assert (award.bid, award.reason) == (alpha, "Gamma Works withdrew before award.")
@@ -450,7 +457,9 @@ def test_awarding_another_bid_needs_a_reason(client, evaluated, commissioner):
 def test_awarding_twice_is_refused(client, evaluated, commissioner):
     bids = bids_by_supplier(evaluated)
     signed_in(client, commissioner)
-    first = client.post(url("award", evaluated), {"bid": bids["Gamma Works"].pk, "reason": ""}, follow=True)
+    first = client.post(
+        url("award", evaluated), {"bid": bids["Gamma Works"].pk, "reason": "", "confirm": "yes"}, follow=True
+    )
     assert "The contract is awarded to Gamma Works." in page_text(first)
     again = client.post(
         url("award", evaluated), {"bid": bids["Alpha Services"].pk, "reason": "Second thoughts"}, follow=True
