@@ -14,6 +14,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Allocation, Comment, Consultation, Response
@@ -162,23 +163,39 @@ def results_table(results: Results) -> tuple[list[str], list[list]]:
     return _table(RESULTS_COLUMNS, (), records)
 
 
-def as_csv(header: list[str], rows: list[list], filename: str) -> HttpResponse:
+def as_csv(header: list[str], rows: list[list], filename: str, *, excel: bool = False) -> HttpResponse:
+    """`excel`: start with a byte-order mark, so Excel reads the file as UTF-8 (a £ stays a £)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    if excel:
+        response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows([[_safe("" if v is None else v) for v in row] for row in rows])
     return response
 
 
-def as_xlsx(header: list[str], rows: list[list], filename: str) -> HttpResponse:
+def as_xlsx(
+    header: list[str], rows: list[list], filename: str, *, number_formats: Sequence[str | None] = ()
+) -> HttpResponse:
+    """`number_formats`: each column's Excel number format (None or absent: General)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
     sheet.append(header)
+    formats = dict(enumerate(number_formats))
     for row in rows:
-        sheet.append([_safe(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row])
+        cells = [_safe(ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v) for v in row]
+        sheet.append([_formatted(sheet, value, formats.get(i)) for i, value in enumerate(cells)])
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _formatted(sheet, value, number_format: str | None):
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell

@@ -92,8 +92,10 @@ class ReportExportView(CommissionerTenderMixin, View):
         header, rows = exports.evaluation_table(evaluation)
         filename = f"{self.tender.reference}-evaluation"
         if self.format == "xlsx":
-            return exports.as_xlsx(header, rows, filename)
-        return exports.as_csv(header, rows, filename)
+            return exports.as_xlsx(
+                header, rows, filename, number_formats=exports.evaluation_formats(evaluation)
+            )
+        return exports.as_csv(header, rows, filename, excel=True)
 
 
 # --- Award -----------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from . import scoring
 from .models import Bid
 from .selectors import Evaluation, Line
 
-__all__ = ["ReportRow", "as_csv", "as_xlsx", "evaluation_table", "report_rows"]
+__all__ = ["ReportRow", "as_csv", "as_xlsx", "evaluation_formats", "evaluation_table", "report_rows"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,17 @@ def report_rows(evaluation: Evaluation) -> list[ReportRow]:
         )
         for bid, result in evaluation.ranked()
     ]
+
+
+POUNDS = '"£"#,##0.00'  # Excel number formats of the spreadsheet's columns
+POINTS = "0.00"
+WHOLE = "0"
+
+
+def evaluation_formats(evaluation: Evaluation) -> list[str | None]:
+    """Each column's number format in the spreadsheet, in evaluation_table's order."""
+    lines = [format for _ in evaluation.lines for format in (WHOLE, POINTS)]
+    return [None, POUNDS, *lines, POINTS, POINTS, POINTS, POINTS, WHOLE, None, None, None, POUNDS]
 
 
 def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:

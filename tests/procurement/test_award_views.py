@@ -295,7 +295,8 @@ def test_the_csv_has_the_report_table(client, evaluated, commissioner):
     response = signed_in(client, commissioner).get(url("report_csv", evaluated))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{evaluated.reference}-evaluation.csv"' in response["Content-Disposition"]
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeffSupplier,Price (£),".encode())  # Excel reads the £ as UTF-8
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header == [
         "Supplier",
         "Price (£)",
@@ -337,6 +338,9 @@ def test_the_csv_keeps_a_suppliers_name_from_running_as_a_formula(client, commis
     assert rows[1][0] == "'=HYPERLINK(1)"
 
 
+WORKED_LINE_ORDER = ("Q1", "Q2", "O1", "O3", "O6")
+
+
 def test_the_xlsx_opens_and_has_the_totals(client, evaluated, commissioner):
     response = signed_in(client, commissioner).get(url("report_xlsx", evaluated))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -349,6 +353,25 @@ def test_the_xlsx_opens_and_has_the_totals(client, evaluated, commissioner):
         ("Beta Care", 69.2, 3),
     ]
     assert [row[header.index("Price (£)")] for row in rows] == [125000, 100000, 80000]
+    formats = {heading: cell.number_format for heading, cell in zip(header, list(sheet.rows)[1], strict=True)}
+    assert formats == {
+        "Supplier": "General",
+        "Price (£)": '"£"#,##0.00',
+        **{
+            f"{line} {part}": ("0" if part == "score" else "0.00")
+            for line in WORKED_LINE_ORDER
+            for part in ("score", "weighted")
+        },
+        "Price score": "0.00",
+        "Quality": "0.00",
+        "Social value": "0.00",
+        "Total": "0.00",
+        "Rank": "0",
+        "Tied": "General",
+        "Not compliant because": "General",
+        "Flagged lines": "General",
+        "Social value committed (£, not scored)": '"£"#,##0.00',
+    }
 
 
 def _tender_with_bids(commissioner, prefix: str, count: int) -> Tender:
