@@ -65,9 +65,12 @@ class ReportView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         evaluation = selectors.evaluation(self.tender)
+        rows = exports.report_rows(evaluation) if evaluation.complete else []
         return super().get_context_data(
             evaluation=evaluation,
-            rows=exports.report_rows(evaluation) if evaluation.complete else [],
+            rows=rows,
+            tied=any(row.result.tied for row in rows),  # the legends say only what the tables show
+            flagged=any(row.flagged for row in rows),
             formula=PRICE_FORMULA_EXPLAINED.get(self.tender.price_formula, ""),
             **kwargs,
         )
@@ -340,12 +343,47 @@ class ContractView(AwardMixin, ServiceFormView):
 
 
 # --- Assessment summaries --------------------------------------------------------------------------------
-def _or_list(values) -> str:
+def _or_list(values, conjunction: str = "or") -> str:
     values = [str(v) for v in values]
-    return " or ".join([", ".join(values[:-1]), values[-1]]) if len(values) > 1 else "".join(values)
+    if len(values) < 2:
+        return "".join(values)
+    return f" {conjunction} ".join([", ".join(values[:-1]), values[-1]])
 
 
-def _bid_summary(data: dict, lines: list[dict]) -> dict:
+def _quality_and_social_value(data: dict) -> Decimal:
+    return Decimal(data["quality"]) + Decimal(data["social_value"])
+
+
+def _tie_note(data: dict, bids: dict) -> str:
+    """How a tie on the total was broken (DESIGN §5.4), or "" when no other ranked bid had the same total."""
+    if data["rank"] is None:
+        return ""
+    level = [
+        other
+        for other in bids.values()
+        if other is not data and other["rank"] is not None and other["total"] == data["total"]
+    ]
+    if not level:
+        return ""
+    names = _or_list((other["supplier"] for other in level), "and")
+    mine = _quality_and_social_value(data)
+    if data["tied"]:
+        return TIED_UNBROKEN.format(total=data["total"], names=names, score=mine)
+    theirs = _or_list((_quality_and_social_value(other) for other in level), "and")
+    return TIE_BROKEN.format(total=data["total"], names=names, score=mine, theirs=theirs)
+
+
+TIE_BROKEN = (
+    "This bid was level on total ({total}) with {names}. The tie was broken by the higher quality plus "
+    "social value score: {score} against {theirs}."
+)
+TIED_UNBROKEN = (
+    "This bid was level on total ({total}) with {names}, and on quality plus social value ({score}). "
+    "The commissioner decided between them and recorded the reason for the award."
+)
+
+
+def _bid_summary(data: dict, lines: list[dict], bids: dict) -> dict:
     """One bid of the award's snapshot, with its figures as Decimals and its lines in the tender's order."""
     rows = [{"line": line, **data["lines"][line["key"]]} for line in lines]
     return {
@@ -354,6 +392,7 @@ def _bid_summary(data: dict, lines: list[dict]) -> dict:
         "committed": Decimal(data["committed"]),
         "quality_rows": [row for row in rows if row["line"]["key"].startswith("q")],
         "social_value_rows": [row for row in rows if row["line"]["key"].startswith("o")],
+        "tie": _tie_note(data, bids),
     }
 
 
@@ -401,10 +440,10 @@ class AssessmentSummaryView(RoleRequiredMixin, TemplateView):
             scale=scale,
             scale_values=_or_list(point.value for point in scale),
             formula=PRICE_FORMULA_EXPLAINED.get(tender.price_formula, ""),
-            bid=_bid_summary(results["bids"][str(bid_id)], results["lines"]),
-            winner=_bid_summary(results["bids"][str(award.bid_id)], results["lines"]),
+            bid=_bid_summary(results["bids"][str(bid_id)], results["lines"], results["bids"]),
+            winner=_bid_summary(results["bids"][str(award.bid_id)], results["lines"], results["bids"]),
             is_winner=bid_id == award.bid_id,
-            assessed=len(results["bids"]),
+            ranked=sum(data["rank"] is not None for data in results["bids"].values()),
             back_url=(
                 reverse("procurement:award", kwargs={"reference": tender.reference})
                 if self.as_commissioner
