@@ -195,6 +195,11 @@ def scores_by_line(queryset) -> dict[tuple[int, str], list]:
     return grouped
 
 
+def moderated_count(bid: Bid) -> int:
+    """How many of the bid's lines have a consensus score."""
+    return ModeratedScore.objects.filter(bid=bid).count()
+
+
 def moderated_scores(tender: Tender) -> dict[tuple[int, str], ModeratedScore]:
     return {
         (m.bid_id, m.line_key): m

@@ -527,6 +527,7 @@ SCORES_MISSING = "Score every bid on every line before you submit: {count} still
 PANEL_NOT_FINISHED = "Moderation starts when every evaluator has submitted their scores: {waiting}."
 NO_PANEL = "Add at least one evaluator, who declares no conflict, before moderation."
 RATIONALE_REQUIRED = "{label}: enter the rationale for the consensus score."
+AGREED_RATIONALE = "Every evaluator on the panel scored {value}, and the panel kept that score."
 CONSENSUS_REQUIRED = "{label}: choose the consensus score."
 AWARDED_ALREADY = "This tender has already been awarded."
 MODERATION_INCOMPLETE = "Moderate every line of every bid before the award: {count} still to moderate."
@@ -754,6 +755,23 @@ def moderation_problems(tender: Tender) -> list[str]:
     return []
 
 
+def agreed_score(values: list[int]) -> int | None:
+    """The score every evaluator gave the line, or None when they differ (or nobody scored it)."""
+    return values[0] if values and len(set(values)) == 1 else None
+
+
+def _with_agreed_rationales(entries: dict, panel_scores: dict[str, list[int]]) -> dict:
+    """Keeping the score every evaluator agreed needs no rationale of the commissioner's: it gets one
+    saying so. A changed score, or one where the evaluators differed, still needs its own."""
+    filled = {}
+    for key, (value, text) in entries.items():
+        values = panel_scores.get(key, [])
+        if value is not None and not (text or "").strip() and value == agreed_score(values):
+            text = AGREED_RATIONALE.format(value=value)
+        filled[key] = (value, text)
+    return filled
+
+
 @transaction.atomic
 def moderate(
     *, tender: Tender, bid: Bid, by: User, entries: dict[str, tuple[int | None, str]], now=None
@@ -767,16 +785,16 @@ def moderate(
         raise ValidationError(problems)
     if not Bid.objects.opened().filter(pk=bid.pk, tender=tender).exists():
         raise ValidationError(NOT_A_BID_HERE)
+    panel_scores: dict[str, list[int]] = {}
+    for score in Score.objects.filter(bid=bid, panel_member__declaration=PanelMember.Declaration.NO_CONFLICT):
+        panel_scores.setdefault(score.line_key, []).append(score.value)
     complete = _check_entries(
-        entries,
+        _with_agreed_rationales(entries, panel_scores),
         evaluation_lines(tender),
         _scale_values(tender),
         text_message=RATIONALE_REQUIRED,
         value_message=CONSENSUS_REQUIRED,
     )
-    panel_scores: dict[str, list[int]] = {}
-    for score in Score.objects.filter(bid=bid, panel_member__declaration=PanelMember.Declaration.NO_CONFLICT):
-        panel_scores.setdefault(score.line_key, []).append(score.value)
     existing = {m.line_key: m for m in ModeratedScore.objects.filter(bid=bid)}
     now = now or timezone.now()
     changed = 0
