@@ -80,6 +80,12 @@ class WeightsForm(forms.ModelForm):
             "social_value_justification": "Why is social value under 10%? (only if it is)",
             "price_formula": "How will prices be scored?",
         }
+        help_texts = {  # the model's help text says what the label already says
+            "social_value_justification": (
+                "Social value is weighted at least 10% unless you record a reason. It is published with "
+                "the tender. Leave this empty when social value is 10% or more."
+            ),
+        }
         widgets = {
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
             "price_formula": forms.RadioSelect,

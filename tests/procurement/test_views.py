@@ -68,6 +68,9 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
         },
     )
     assert rules.SOCIAL_VALUE_UNDER_MINIMUM.format(weight=5) in low.content.decode()
+    # the reason's hint says something its label does not
+    assert "Leave this empty when social value is 10% or more." in low.content.decode()
+    assert "Why social value is weighted under 10%, if it is" not in low.content.decode()
     client.post(
         reverse("procurement:weights", args=[ref]),
         {
