@@ -262,10 +262,22 @@ class CheckView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         tender = selectors.tender_detail(reference=self.tender.reference, user=self.request.user)
+        sections = selectors.social_value_sections(tender)
         return super().get_context_data(
             tender=tender,
-            sections=selectors.social_value_sections(tender),
+            sections=sections,
             problems=services.tender_publication_problems(tender) if tender.is_draft else [],
+            # the answers in one line each, for the summary list
+            weights=(
+                f"Price {tender.price_weight}, quality {tender.quality_weight}, "
+                f"social value {tender.social_value_weight}"
+            ),
+            criteria="; ".join(f"Q{c.number} {c.title} ({c.weight})" for c in tender.criteria.all()),
+            split="; ".join(
+                f"Outcome {s['outcome'].number}: {s['share']}%, {len(s['indicators'])} "
+                f"indicator{'s' if len(s['indicators']) != 1 else ''}"
+                for s in sections
+            ),
             **kwargs,
         )
 

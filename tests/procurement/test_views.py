@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -96,6 +97,35 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
         data[f"offer_{indicators[n].pk}"] = "on"
     data[f"target_{indicators[1].pk}"] = "12"
     assert client.post(reverse("procurement:social_value", args=[ref]), data).url.endswith("/edit/check/")
+    check = client.get(reverse("procurement:check", args=[ref])).content.decode()
+    answers = check.split('id="answers"')[1].split("</dl>")[0]
+    rows = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<d[td][^>]*>(.*?)</d[td]>", row, re.S)
+        ]
+        for row in answers.split('class="govuk-summary-list__row"')[1:]
+    ]
+    assert rows[3][1].startswith(f"{tender.deadline:%-d %B %Y}")  # the time's format is the core's to say
+    rows[3][1] = "(the deadline)"
+    assert [row[:2] for row in rows] == [
+        ["Title", "Grounds maintenance"],
+        ["Service area", "Parks"],
+        ["Estimated value", "£250,000.00"],
+        ["Deadline for bids", "(the deadline)"],
+        ["Weights", "Price 50, quality 30, social value 20"],
+        ["Price scoring", "Proportional deviation from the lowest price"],
+        ["Quality criteria", "Q1 Method (20); Q2 Staffing (10)"],
+        [
+            "Social value split",
+            "Outcome 1: 40%, 1 indicator; Outcome 2: 20%, 1 indicator; Outcome 3: 20%, 1 indicator; "
+            "Outcome 4: 10%, 1 indicator; Outcome 5: 10%, 1 indicator",
+        ],
+    ]
+    changes = dict(re.findall(r'href="([^"]+)">Change<span class="govuk-visually-hidden"> ([^<]+)<', answers))
+    assert set(changes) == {
+        reverse(f"procurement:{name}", args=[ref]) for name in ("edit", "weights", "criteria", "social_value")
+    }
     published = client.post(reverse("procurement:check", args=[ref]))
     assert published.url == reverse("procurement:tender", args=[ref])
     tender.refresh_from_db()
