@@ -92,6 +92,11 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
     indicators = {
         i.outcome.number: i for i in Indicator.objects.filter(outcome__model=tender.model).order_by("-code")
     }
+    # the social value step: a fieldset an outcome, its title the legend, the indicators a fieldset in it
+    step = client.get(reverse("procurement:social_value", args=[ref])).content.decode()
+    legends = re.findall(r'<legend[^>]*>\s*<h2 class="govuk-fieldset__heading">\s*(Outcome \d):', step)
+    assert legends == [f"Outcome {n}" for n in range(1, 7)]
+    assert step.count("Indicators suppliers may commit to") == 6
     data = {f"share_{n}": s for n, s in zip(range(1, 7), (40, 20, 20, 10, 10, 0), strict=True)}
     for n in range(1, 6):
         data[f"offer_{indicators[n].pk}"] = "on"
