@@ -177,17 +177,49 @@ def publication_problems(
     """Everything that stops a tender being published `now`, in the order of the steps that build it.
     With a social value weight of 0 there is no split to check. A deadline that has passed is named once,
     not also as too short a tendering period."""
-    problems = weight_problems(
-        price=price, quality=quality, social_value=social_value, justification=justification
+    by_step = problems_by_step(
+        price=price,
+        quality=quality,
+        social_value=social_value,
+        justification=justification,
+        criterion_weights=criterion_weights,
+        shares=shares,
+        indicators_offered=indicators_offered,
+        deadline=deadline,
+        now=now,
+        minimum_days=minimum_days,
     )
-    problems += criteria_problems(quality_weight=quality, criterion_weights=criterion_weights)
-    if social_value != 0:
-        problems += split_problems(shares=shares, indicators_offered=indicators_offered)
-    if deadline <= now:
-        problems.append(DEADLINE_PASSED.format(deadline=format_deadline(deadline)))
-    else:
-        problems += tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
-    return problems
+    return [problem for problems in by_step.values() for problem in problems]
+
+
+def problems_by_step(
+    *,
+    price: int,
+    quality: int,
+    social_value: int,
+    justification: str,
+    criterion_weights: Sequence[int],
+    shares: Mapping[int, int],
+    indicators_offered: Mapping[int, int],
+    deadline: datetime,
+    now: datetime,
+    minimum_days: int,
+) -> dict[str, list[str]]:
+    """The same problems under the step of the tender builder that puts each right (the task list)."""
+    return {  # in the order the problems are read: the deadline last
+        "weights": weight_problems(
+            price=price, quality=quality, social_value=social_value, justification=justification
+        ),
+        "criteria": criteria_problems(quality_weight=quality, criterion_weights=criterion_weights),
+        "social_value": (
+            split_problems(shares=shares, indicators_offered=indicators_offered) if social_value != 0 else []
+        ),
+        "details": (
+            [DEADLINE_PASSED.format(deadline=format_deadline(deadline))]
+            if deadline <= now
+            else tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
+        ),
+    }
 
 
 # --- a bid ------------------------------------------------------------------------------------------

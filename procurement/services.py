@@ -240,13 +240,18 @@ def minimum_tender_period_days(procedure: str = "open") -> int:
 
 
 def tender_publication_problems(tender: Tender, now=None) -> list[str]:
+    return [problem for problems in tender_problems_by_step(tender, now).values() for problem in problems]
+
+
+def tender_problems_by_step(tender: Tender, now=None) -> dict[str, list[str]]:
+    """What stops publication, under the builder step that puts it right (in the order problems are read)."""
     shares = dict(tender.shares.values_list("outcome__number", "share"))
     offered = dict(
         tender.offered_indicators.values("indicator__outcome__number")
         .annotate(n=Count("id"))
         .values_list("indicator__outcome__number", "n")
     )
-    return rules.publication_problems(
+    return rules.problems_by_step(
         price=tender.price_weight,
         quality=tender.quality_weight,
         social_value=tender.social_value_weight,

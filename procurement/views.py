@@ -255,6 +255,14 @@ class SocialValueView(CommissionerTenderMixin, ServiceFormView):
         return _check_url(self.tender)
 
 
+BUILDER_STEPS = (  # the tender builder's steps for the task list: (step, its page's url name, its name)
+    ("details", "edit", "Details and deadline"),
+    ("weights", "weights", "Weights and price scoring"),
+    ("criteria", "criteria", "Quality criteria"),
+    ("social_value", "social_value", "Social value split and indicators"),
+)
+
+
 class CheckView(CommissionerTenderMixin, TemplateView):
     """Check your answers, then publish."""
 
@@ -263,10 +271,15 @@ class CheckView(CommissionerTenderMixin, TemplateView):
     def get_context_data(self, **kwargs):
         tender = selectors.tender_detail(reference=self.tender.reference, user=self.request.user)
         sections = selectors.social_value_sections(tender)
+        by_step = services.tender_problems_by_step(tender) if tender.is_draft else {}
         return super().get_context_data(
             tender=tender,
             sections=sections,
-            problems=services.tender_publication_problems(tender) if tender.is_draft else [],
+            problems=[problem for problems in by_step.values() for problem in problems],
+            tasks=[
+                (name, reverse(f"procurement:{url_name}", args=[tender.reference]), by_step.get(step, []))
+                for step, url_name, name in BUILDER_STEPS
+            ],
             # the answers in one line each, for the summary list
             weights=(
                 f"Price {tender.price_weight}, quality {tender.quality_weight}, "

@@ -89,6 +89,18 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
         )
     check = client.get(reverse("procurement:check", args=[ref])).content.decode()
     assert rules.OUTCOME_NEEDS_INDICATOR.format(number=1, share=17) in check
+    # the task list: each step and its status, the social value step with what it still needs
+    tasks = [
+        " ".join(re.sub(r"<[^>]+>", " ", "<" + item).split())
+        for item in check.split('id="tasks"')[1].split("</ul>")[0].split("<li ")[1:]
+    ]
+    assert tasks[:3] == [
+        "Details and deadline Completed",
+        "Weights and price scoring Completed",
+        "Quality criteria Completed",
+    ]
+    assert tasks[3].startswith("Social value split and indicators Outcome 1 has a 17% share")
+    assert tasks[3].endswith("Incomplete")
     indicators = {
         i.outcome.number: i for i in Indicator.objects.filter(outcome__model=tender.model).order_by("-code")
     }
