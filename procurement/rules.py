@@ -161,35 +161,10 @@ def deadline_change_problems(*, before: datetime, after: datetime, ever_publishe
     return []
 
 
-def publication_problems(
-    *,
-    price: int,
-    quality: int,
-    social_value: int,
-    justification: str,
-    criterion_weights: Sequence[int],
-    shares: Mapping[int, int],
-    indicators_offered: Mapping[int, int],
-    deadline: datetime,
-    now: datetime,
-    minimum_days: int,
-) -> list[str]:
-    """Everything that stops a tender being published `now`, in the order of the steps that build it.
-    With a social value weight of 0 there is no split to check. A deadline that has passed is named once,
-    not also as too short a tendering period."""
-    by_step = problems_by_step(
-        price=price,
-        quality=quality,
-        social_value=social_value,
-        justification=justification,
-        criterion_weights=criterion_weights,
-        shares=shares,
-        indicators_offered=indicators_offered,
-        deadline=deadline,
-        now=now,
-        minimum_days=minimum_days,
-    )
-    return [problem for problems in by_step.values() for problem in problems]
+def publication_problems(**facts) -> list[str]:
+    """Everything that stops a tender being published `now`, in the order of the steps that build it: the
+    problems of problems_by_step (which takes the same keyword arguments), one list."""
+    return [problem for problems in problems_by_step(**facts).values() for problem in problems]
 
 
 def problems_by_step(
@@ -205,7 +180,9 @@ def problems_by_step(
     now: datetime,
     minimum_days: int,
 ) -> dict[str, list[str]]:
-    """The same problems under the step of the tender builder that puts each right (the task list)."""
+    """What stops a tender being published `now`, under the step of the tender builder that puts each
+    right (the task list). With a social value weight of 0 there is no split to check. A deadline that has
+    passed is named once, not also as too short a tendering period."""
     return {  # in the order the problems are read: the deadline last
         "weights": weight_problems(
             price=price, quality=quality, social_value=social_value, justification=justification
