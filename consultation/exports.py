@@ -14,6 +14,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Allocation, Comment, Consultation, Response
@@ -163,11 +164,19 @@ def results_table(results: Results) -> tuple[list[str], list[list]]:
 
 
 def as_csv(
-    header: list[str], rows: list[list], filename: str, *, preface: Sequence[Sequence] = ()
+    header: list[str],
+    rows: list[list],
+    filename: str,
+    *,
+    preface: Sequence[Sequence] = (),
+    excel: bool = False,
 ) -> HttpResponse:
-    """A CSV: `preface` rows (what the figures are, the filters that produced them) before the header."""
+    """A CSV: `preface` rows (what the figures are, the filters that produced them) before the header.
+    `excel`: start with a byte-order mark, so Excel reads the file as UTF-8 (a £ stays a £)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    if excel:
+        response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerows([[_safe(v) for v in row] for row in preface])
     writer.writerow(header)
@@ -180,15 +189,23 @@ def _cell(value):
 
 
 def as_xlsx(
-    header: list[str], rows: list[list], filename: str, *, about: Sequence[Sequence] = ()
+    header: list[str],
+    rows: list[list],
+    filename: str,
+    *,
+    about: Sequence[Sequence] = (),
+    number_formats: Sequence[str | None] = (),
 ) -> HttpResponse:
     """A workbook: the table on the first sheet, header first; `about` rows (what the figures are, the
-    filters that produced them) on a second sheet called About."""
+    filters that produced them) on a second sheet called About. `number_formats`: each column's Excel number
+    format (None or absent: General)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=filename[:31])
     sheet.append(header)
+    formats = dict(enumerate(number_formats))
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        cells = [_cell(v) for v in row]
+        sheet.append([_formatted(sheet, value, formats.get(i)) for i, value in enumerate(cells)])
     if about:
         notes = workbook.create_sheet(title="About")
         for row in about:
@@ -198,3 +215,11 @@ def as_xlsx(
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _formatted(sheet, value, number_format: str | None):
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell

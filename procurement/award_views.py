@@ -7,9 +7,9 @@ from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,6 +23,7 @@ from knowsley_sv.views import ServiceFormView
 
 from . import exports, selectors, services
 from .models import Award, Bid, Tender
+from .pdf import pdf_response
 from .views import CommissionerTenderMixin
 
 CHOOSE_BID = "Choose the bid to award"
@@ -64,9 +65,12 @@ class ReportView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         evaluation = selectors.evaluation(self.tender)
+        rows = exports.report_rows(evaluation) if evaluation.complete else []
         return super().get_context_data(
             evaluation=evaluation,
-            rows=exports.report_rows(evaluation) if evaluation.complete else [],
+            rows=rows,
+            tied=any(row.result.tied for row in rows),  # the legends say only what the tables show
+            flagged=any(row.flagged for row in rows),
             formula=PRICE_FORMULA_EXPLAINED.get(self.tender.price_formula, ""),
             **kwargs,
         )
@@ -91,8 +95,10 @@ class ReportExportView(CommissionerTenderMixin, View):
         header, rows = exports.evaluation_table(evaluation)
         filename = f"{self.tender.reference}-evaluation"
         if self.format == "xlsx":
-            return exports.as_xlsx(header, rows, filename)
-        return exports.as_csv(header, rows, filename)
+            return exports.as_xlsx(
+                header, rows, filename, number_formats=exports.evaluation_formats(evaluation)
+            )
+        return exports.as_csv(header, rows, filename, excel=True)
 
 
 # --- Award -----------------------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ class AwardForm(forms.Form):
         self.helper = gds_helper(
             Field.radios("bid", legend_size=Size.MEDIUM),
             Field.textarea("reason", rows=4),
-            submit="Award the contract",
+            submit="Continue",
         )
 
     @property
@@ -193,6 +199,8 @@ class AwardView(AwardMixin, TemplateView):
         if not evaluation.complete:
             return redirect(self.award_url())
         form = AwardForm(request.POST, evaluation=evaluation)
+        if form.is_valid() and request.POST.get("confirm") != "yes":
+            return self._check(form, evaluation)
         if form.is_valid():
             try:
                 services.award(
@@ -211,6 +219,24 @@ class AwardView(AwardMixin, TemplateView):
                 )
                 return redirect(self.award_url())
         return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
+
+    def _check(self, form: AwardForm, evaluation: selectors.Evaluation):
+        """Before the award, which cannot be undone: the choice to check and confirm, or change."""
+        reason = form.cleaned_data["reason"].strip()
+        try:
+            result = services.award_check(evaluation=evaluation, bid=form.chosen, reason=reason)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if "change" not in self.request.POST:
+                context = self.get_context_data(
+                    evaluation=evaluation, chosen=form.chosen, result=result, reason=reason
+                )
+                return TemplateResponse(self.request, AWARD_CHECK_TEMPLATE, context)
+        return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
+
+
+AWARD_CHECK_TEMPLATE = "procurement/award/award_check.html"
 
 
 class AwardNoticeView(AwardMixin, View):
@@ -317,12 +343,47 @@ class ContractView(AwardMixin, ServiceFormView):
 
 
 # --- Assessment summaries --------------------------------------------------------------------------------
-def _or_list(values) -> str:
+def _or_list(values, conjunction: str = "or") -> str:
     values = [str(v) for v in values]
-    return " or ".join([", ".join(values[:-1]), values[-1]]) if len(values) > 1 else "".join(values)
+    if len(values) < 2:
+        return "".join(values)
+    return f" {conjunction} ".join([", ".join(values[:-1]), values[-1]])
 
 
-def _bid_summary(data: dict, lines: list[dict]) -> dict:
+def _quality_and_social_value(data: dict) -> Decimal:
+    return Decimal(data["quality"]) + Decimal(data["social_value"])
+
+
+def _tie_note(data: dict, bids: dict) -> str:
+    """How a tie on the total was broken (DESIGN §5.4), or "" when no other ranked bid had the same total."""
+    if data["rank"] is None:
+        return ""
+    level = [
+        other
+        for other in bids.values()
+        if other is not data and other["rank"] is not None and other["total"] == data["total"]
+    ]
+    if not level:
+        return ""
+    names = _or_list((other["supplier"] for other in level), "and")
+    mine = _quality_and_social_value(data)
+    if data["tied"]:
+        return TIED_UNBROKEN.format(total=data["total"], names=names, score=mine)
+    theirs = _or_list((_quality_and_social_value(other) for other in level), "and")
+    return TIE_BROKEN.format(total=data["total"], names=names, score=mine, theirs=theirs)
+
+
+TIE_BROKEN = (
+    "This bid was level on total ({total}) with {names}. The tie was broken by the higher quality plus "
+    "social value score: {score} against {theirs}."
+)
+TIED_UNBROKEN = (
+    "This bid was level on total ({total}) with {names}, and on quality plus social value ({score}). "
+    "The commissioner decided between them and recorded the reason for the award."
+)
+
+
+def _bid_summary(data: dict, lines: list[dict], bids: dict) -> dict:
     """One bid of the award's snapshot, with its figures as Decimals and its lines in the tender's order."""
     rows = [{"line": line, **data["lines"][line["key"]]} for line in lines]
     return {
@@ -331,6 +392,7 @@ def _bid_summary(data: dict, lines: list[dict]) -> dict:
         "committed": Decimal(data["committed"]),
         "quality_rows": [row for row in rows if row["line"]["key"].startswith("q")],
         "social_value_rows": [row for row in rows if row["line"]["key"].startswith("o")],
+        "tie": _tie_note(data, bids),
     }
 
 
@@ -378,10 +440,10 @@ class AssessmentSummaryView(RoleRequiredMixin, TemplateView):
             scale=scale,
             scale_values=_or_list(point.value for point in scale),
             formula=PRICE_FORMULA_EXPLAINED.get(tender.price_formula, ""),
-            bid=_bid_summary(results["bids"][str(bid_id)], results["lines"]),
-            winner=_bid_summary(results["bids"][str(award.bid_id)], results["lines"]),
+            bid=_bid_summary(results["bids"][str(bid_id)], results["lines"], results["bids"]),
+            winner=_bid_summary(results["bids"][str(award.bid_id)], results["lines"], results["bids"]),
             is_winner=bid_id == award.bid_id,
-            assessed=len(results["bids"]),
+            ranked=sum(data["rank"] is not None for data in results["bids"].values()),
             back_url=(
                 reverse("procurement:award", kwargs={"reference": tender.reference})
                 if self.as_commissioner
@@ -397,11 +459,9 @@ class AssessmentSummaryPdfView(AssessmentSummaryView):
     template_name = "procurement/award/summary_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
-        from weasyprint import HTML
-
-        html = render_to_string(self.template_name, context, request=self.request)
-        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"{context['tender'].reference}-assessment-summary-{context['bid_id']}.pdf"
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(
+            request=self.request,
+            template_name=self.template_name,
+            context=context,
+            filename=f"{context['tender'].reference}-assessment-summary-{context['bid_id']}.pdf",
+        )

@@ -13,7 +13,7 @@ from . import scoring
 from .models import Bid
 from .selectors import Evaluation, Line
 
-__all__ = ["ReportRow", "as_csv", "as_xlsx", "evaluation_table", "report_rows"]
+__all__ = ["ReportRow", "as_csv", "as_xlsx", "evaluation_formats", "evaluation_table", "report_rows"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,17 @@ def report_rows(evaluation: Evaluation) -> list[ReportRow]:
     ]
 
 
+POUNDS = '"£"#,##0.00'  # Excel number formats of the spreadsheet's columns
+POINTS = "0.00"
+WHOLE = "0"
+
+
+def evaluation_formats(evaluation: Evaluation) -> list[str | None]:
+    """Each column's number format in the spreadsheet, in evaluation_table's order."""
+    lines = [format for _ in evaluation.lines for format in (WHOLE, POINTS)]
+    return [None, POUNDS, *lines, POINTS, POINTS, POINTS, POINTS, WHOLE, None, None, None, POUNDS]
+
+
 def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
     """The report page's table with one header row: a bid a row, in rank order."""
     header = [
@@ -81,7 +92,7 @@ def evaluation_table(evaluation: Evaluation) -> tuple[list[str], list[list]]:
             row.result.price_score,
             row.result.quality,
             row.result.social_value,
-            row.result.total,
+            row.result.total if row.result.compliant else None,  # a bid not compliant has no total
             row.result.rank,
             "Yes" if row.result.tied else "No",
             " ".join(row.result.failures),

@@ -1,4 +1,4 @@
-from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
@@ -79,6 +79,12 @@ class WeightsForm(forms.ModelForm):
         labels = {
             "social_value_justification": "Why is social value under 10%? (only if it is)",
             "price_formula": "How will prices be scored?",
+        }
+        help_texts = {  # the model's help text says what the label already says
+            "social_value_justification": (
+                "Social value is weighted at least 10% unless you record a reason. It is published with "
+                "the tender. Leave this empty when social value is 10% or more."
+            ),
         }
         widgets = {
             "social_value_justification": forms.Textarea(attrs={"rows": 3}),
@@ -187,11 +193,7 @@ class SocialValueForm(forms.Form):
                 label=f"Share of the social value weight (%) for outcome {outcome.number}",
                 error_messages={"required": f"Enter a share for outcome {outcome.number}, or 0"},
             )
-            parts = [
-                HTML(f'<h2 class="govuk-heading-m">Outcome {outcome.number}</h2>'),
-                HTML(f'<p class="govuk-body">{template_literal(outcome.title)}</p>'),
-                Field.text(share, field_width=Fixed.THREE),
-            ]
+            indicators = []
             for indicator in outcome.indicators.all():
                 offer, target = f"offer_{indicator.pk}", f"target_{indicator.pk}"
                 self.fields[offer] = forms.BooleanField(
@@ -205,8 +207,17 @@ class SocialValueForm(forms.Form):
                 )
                 self.initial.setdefault(offer, indicator.pk in offered)
                 self.initial.setdefault(target, offered.get(indicator.pk))
-                parts += [Field.checkbox(offer, small=True), Field.text(target, field_width=Fixed.TEN)]
-            layout += parts
+                indicators += [Field.checkbox(offer, small=True), Field.text(target, field_width=Fixed.TEN)]
+            # one fieldset an outcome, its title the legend (escaped: the legend is printed as it is)
+            layout.append(
+                Fieldset(
+                    Field.text(share, field_width=Fixed.THREE),
+                    Fieldset(*indicators, legend="Indicators suppliers may commit to", legend_size="s"),
+                    legend=template_literal(f"Outcome {outcome.number}: {outcome.title}"),
+                    legend_size=Size.MEDIUM,
+                    legend_tag="h2",
+                )
+            )
         self.helper = gds_helper(*layout)
 
     def clean(self):

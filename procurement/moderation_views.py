@@ -264,8 +264,29 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
         """Line key -> the consensus score recorded so far."""
         return {m.line_key: m for m in ModeratedScore.objects.filter(bid=self.bid)}
 
+    @cached_property
+    def panel(self) -> dict[str, list[dict]]:
+        """Line key -> each active evaluator's name and score (None: not scored)."""
+        members = selectors.active_panel(selectors.panel(self.tender))
+        scores = {
+            (s.panel_member_id, s.line_key): s
+            for s in _active_scores(bid=self.bid, panel_member__tender=self.tender)
+        }
+        return {
+            line.key: [{"name": _name(m.evaluator), "score": scores.get((m.pk, line.key))} for m in members]
+            for line in self.lines
+        }
+
+    def _values(self, key: str) -> list[int]:
+        return [p["score"].value for p in self.panel[key] if p["score"] is not None]
+
     def _form(self, data=None) -> ModerationForm:
+        """Each line starts from what was recorded, or else from the score every evaluator agreed."""
         initial = {}
+        for line in self.lines:
+            agreed = services.agreed_score(self._values(line.key))
+            if agreed is not None:
+                initial[f"score_{line.key}"] = str(agreed)
         for key, m in self.moderated.items():
             initial[f"score_{key}"] = str(m.value)
             initial[f"rationale_{key}"] = m.rationale
@@ -273,22 +294,17 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or self._form()
-        members = selectors.active_panel(selectors.panel(self.tender))
-        scores = {
-            (s.panel_member_id, s.line_key): s
-            for s in _active_scores(bid=self.bid, panel_member__tender=self.tender)
-        }
         labels = {p.value: p.label for p in self.scale}
         rows = []
         for line in self.lines:
-            panel = [{"name": _name(m.evaluator), "score": scores.get((m.pk, line.key))} for m in members]
-            values = [p["score"].value for p in panel if p["score"] is not None]
+            values = self._values(line.key)
             moderated = self.moderated.get(line.key)
             score_field = form[f"score_{line.key}"]
             rows.append(
                 {
                     "line": line,
-                    "panel": panel,
+                    "panel": self.panel[line.key],
+                    "agreed": services.agreed_score(values),
                     "flagged": scoring.spread_flagged(values),
                     "moderated": moderated,
                     "moderated_label": labels.get(moderated.value, "") if moderated else "",
@@ -325,10 +341,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
-                saved = {key for key, (value, text) in entries.items() if value is not None and text.strip()}
-                remaining = sum(
-                    line.key not in saved and line.key not in self.moderated for line in self.lines
-                )
+                remaining = len(self.lines) - selectors.moderated_count(self.bid)
                 supplier = self.bid.supplier.name
                 messages.success(
                     request,

@@ -161,7 +161,13 @@ def deadline_change_problems(*, before: datetime, after: datetime, ever_publishe
     return []
 
 
-def publication_problems(
+def publication_problems(**facts) -> list[str]:
+    """Everything that stops a tender being published `now`, in the order of the steps that build it: the
+    problems of problems_by_step (which takes the same keyword arguments), one list."""
+    return [problem for problems in problems_by_step(**facts).values() for problem in problems]
+
+
+def problems_by_step(
     *,
     price: int,
     quality: int,
@@ -173,21 +179,24 @@ def publication_problems(
     deadline: datetime,
     now: datetime,
     minimum_days: int,
-) -> list[str]:
-    """Everything that stops a tender being published `now`, in the order of the steps that build it.
-    With a social value weight of 0 there is no split to check. A deadline that has passed is named once,
-    not also as too short a tendering period."""
-    problems = weight_problems(
-        price=price, quality=quality, social_value=social_value, justification=justification
-    )
-    problems += criteria_problems(quality_weight=quality, criterion_weights=criterion_weights)
-    if social_value != 0:
-        problems += split_problems(shares=shares, indicators_offered=indicators_offered)
-    if deadline <= now:
-        problems.append(DEADLINE_PASSED.format(deadline=format_deadline(deadline)))
-    else:
-        problems += tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
-    return problems
+) -> dict[str, list[str]]:
+    """What stops a tender being published `now`, under the step of the tender builder that puts each
+    right (the task list). With a social value weight of 0 there is no split to check. A deadline that has
+    passed is named once, not also as too short a tendering period."""
+    return {  # in the order the problems are read: the deadline last
+        "weights": weight_problems(
+            price=price, quality=quality, social_value=social_value, justification=justification
+        ),
+        "criteria": criteria_problems(quality_weight=quality, criterion_weights=criterion_weights),
+        "social_value": (
+            split_problems(shares=shares, indicators_offered=indicators_offered) if social_value != 0 else []
+        ),
+        "details": (
+            [DEADLINE_PASSED.format(deadline=format_deadline(deadline))]
+            if deadline <= now
+            else tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
+        ),
+    }
 
 
 # --- a bid ------------------------------------------------------------------------------------------

@@ -195,6 +195,11 @@ def scores_by_line(queryset) -> dict[tuple[int, str], list]:
     return grouped
 
 
+def moderated_count(bid: Bid) -> int:
+    """How many of the bid's lines have a consensus score."""
+    return ModeratedScore.objects.filter(bid=bid).count()
+
+
 def moderated_scores(tender: Tender) -> dict[tuple[int, str], ModeratedScore]:
     return {
         (m.bid_id, m.line_key): m
@@ -222,6 +227,11 @@ class Evaluation:
     @property
     def outstanding(self) -> int:
         return sum((b.pk, line.key) not in self.moderated for b in self.bids for line in self.lines)
+
+    @property
+    def ranked_count(self) -> int:
+        """How many bids are ranked: the compliant ones."""
+        return sum(result.rank is not None for result in self.results.values())
 
     def ranked(self) -> list[tuple[Bid, scoring.BidResult]]:
         """Bids in rank order, then the bids not ranked (not compliant)."""

@@ -240,13 +240,18 @@ def minimum_tender_period_days(procedure: str = "open") -> int:
 
 
 def tender_publication_problems(tender: Tender, now=None) -> list[str]:
+    return [problem for problems in tender_problems_by_step(tender, now).values() for problem in problems]
+
+
+def tender_problems_by_step(tender: Tender, now=None) -> dict[str, list[str]]:
+    """What stops publication, under the builder step that puts it right (in the order problems are read)."""
     shares = dict(tender.shares.values_list("outcome__number", "share"))
     offered = dict(
         tender.offered_indicators.values("indicator__outcome__number")
         .annotate(n=Count("id"))
         .values_list("indicator__outcome__number", "n")
     )
-    return rules.publication_problems(
+    return rules.problems_by_step(
         price=tender.price_weight,
         quality=tender.quality_weight,
         social_value=tender.social_value_weight,
@@ -527,6 +532,7 @@ SCORES_MISSING = "Score every bid on every line before you submit: {count} still
 PANEL_NOT_FINISHED = "Moderation starts when every evaluator has submitted their scores: {waiting}."
 NO_PANEL = "Add at least one evaluator, who declares no conflict, before moderation."
 RATIONALE_REQUIRED = "{label}: enter the rationale for the consensus score."
+AGREED_RATIONALE = "Every evaluator on the panel scored {value}, and the panel kept that score."
 CONSENSUS_REQUIRED = "{label}: choose the consensus score."
 AWARDED_ALREADY = "This tender has already been awarded."
 MODERATION_INCOMPLETE = "Moderate every line of every bid before the award: {count} still to moderate."
@@ -754,6 +760,23 @@ def moderation_problems(tender: Tender) -> list[str]:
     return []
 
 
+def agreed_score(values: list[int]) -> int | None:
+    """The score every evaluator gave the line, or None when they differ (or nobody scored it)."""
+    return values[0] if values and len(set(values)) == 1 else None
+
+
+def _with_agreed_rationales(entries: dict, panel_scores: dict[str, list[int]]) -> dict:
+    """Keeping the score every evaluator agreed needs no rationale of the commissioner's: it gets one
+    saying so. A changed score, or one where the evaluators differed, still needs its own."""
+    filled = {}
+    for key, (value, text) in entries.items():
+        values = panel_scores.get(key, [])
+        if value is not None and not (text or "").strip() and value == agreed_score(values):
+            text = AGREED_RATIONALE.format(value=value)
+        filled[key] = (value, text)
+    return filled
+
+
 @transaction.atomic
 def moderate(
     *, tender: Tender, bid: Bid, by: User, entries: dict[str, tuple[int | None, str]], now=None
@@ -767,16 +790,16 @@ def moderate(
         raise ValidationError(problems)
     if not Bid.objects.opened().filter(pk=bid.pk, tender=tender).exists():
         raise ValidationError(NOT_A_BID_HERE)
+    panel_scores: dict[str, list[int]] = {}
+    for score in Score.objects.filter(bid=bid, panel_member__declaration=PanelMember.Declaration.NO_CONFLICT):
+        panel_scores.setdefault(score.line_key, []).append(score.value)
     complete = _check_entries(
-        entries,
+        _with_agreed_rationales(entries, panel_scores),
         evaluation_lines(tender),
         _scale_values(tender),
         text_message=RATIONALE_REQUIRED,
         value_message=CONSENSUS_REQUIRED,
     )
-    panel_scores: dict[str, list[int]] = {}
-    for score in Score.objects.filter(bid=bid, panel_member__declaration=PanelMember.Declaration.NO_CONFLICT):
-        panel_scores.setdefault(score.line_key, []).append(score.value)
     existing = {m.line_key: m for m in ModeratedScore.objects.filter(bid=bid)}
     now = now or timezone.now()
     changed = 0
@@ -849,6 +872,23 @@ def _results_snapshot(evaluation) -> dict:
     }
 
 
+def award_check(*, evaluation, bid: Bid, reason: str):
+    """The award's rules, checked before the commissioner confirms it and again when it is made: the
+    chosen bid's result, or a ValidationError saying what stands in the way."""
+    if not evaluation.complete:
+        raise ValidationError(MODERATION_INCOMPLETE.format(count=evaluation.outstanding or "every bid"))
+    chosen = evaluation.results.get(bid.pk)
+    if chosen is None:
+        raise ValidationError({"bid": NOT_A_BID_HERE})
+    if not chosen.compliant:
+        raise ValidationError({"bid": NOT_COMPLIANT.format(reasons=" ".join(chosen.failures))})
+    if chosen.rank != 1 and not reason.strip():
+        raise ValidationError({"reason": AWARD_REASON_REQUIRED})
+    if chosen.tied and chosen.rank == 1 and not reason.strip():
+        raise ValidationError({"reason": TIE_REASON_REQUIRED})
+    return chosen
+
+
 @transaction.atomic
 def award(*, tender: Tender, bid: Bid, by: User, reason: str = "", now=None) -> Award:
     """Award the top-ranked compliant bid, or another compliant one with a recorded reason."""
@@ -859,18 +899,8 @@ def award(*, tender: Tender, bid: Bid, by: User, reason: str = "", now=None) -> 
         raise ValidationError(AWARDED_ALREADY, code="awarded")
     tender = _require_evaluating(locked)
     result = evaluation(tender)
-    if not result.complete:
-        raise ValidationError(MODERATION_INCOMPLETE.format(count=result.outstanding or "every bid"))
-    chosen = result.results.get(bid.pk)
-    if chosen is None:
-        raise ValidationError({"bid": NOT_A_BID_HERE})
-    if not chosen.compliant:
-        raise ValidationError({"bid": NOT_COMPLIANT.format(reasons=" ".join(chosen.failures))})
     reason = reason.strip()
-    if chosen.rank != 1 and not reason:
-        raise ValidationError({"reason": AWARD_REASON_REQUIRED})
-    if chosen.tied and chosen.rank == 1 and not reason:
-        raise ValidationError({"reason": TIE_REASON_REQUIRED})
+    chosen = award_check(evaluation=result, bid=bid, reason=reason)
     now = now or timezone.now()
     snapshot = _results_snapshot(result)
     made = Award.objects.create(

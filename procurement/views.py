@@ -5,9 +5,8 @@ from datetime import datetime, time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -33,6 +32,7 @@ from .forms import (
     WeightsForm,
 )
 from .models import Bid, Tender
+from .pdf import pdf_response
 
 COMMISSIONER = (Role.COMMISSIONER,)
 DEADLINE_TIME = time(12, 0)
@@ -86,13 +86,12 @@ class TenderPdfView(TenderDetailView):
     template_name = "procurement/tender_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
-        from weasyprint import HTML
-
-        html = render_to_string(self.template_name, context, request=self.request)
-        pdf = HTML(string=html, base_url=self.request.build_absolute_uri("/")).write_pdf()
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{context["tender"].reference}.pdf"'
-        return response
+        return pdf_response(
+            request=self.request,
+            template_name=self.template_name,
+            context=context,
+            filename=f"{context['tender'].reference}.pdf",
+        )
 
 
 class CommissionerTenderMixin(RoleRequiredMixin):
@@ -256,6 +255,14 @@ class SocialValueView(CommissionerTenderMixin, ServiceFormView):
         return _check_url(self.tender)
 
 
+BUILDER_STEPS = (  # the tender builder's steps for the task list: (step, its page's url name, its name)
+    ("details", "edit", "Details and deadline"),
+    ("weights", "weights", "Weights and price scoring"),
+    ("criteria", "criteria", "Quality criteria"),
+    ("social_value", "social_value", "Social value split and indicators"),
+)
+
+
 class CheckView(CommissionerTenderMixin, TemplateView):
     """Check your answers, then publish."""
 
@@ -263,10 +270,27 @@ class CheckView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         tender = selectors.tender_detail(reference=self.tender.reference, user=self.request.user)
+        sections = selectors.social_value_sections(tender)
+        by_step = services.tender_problems_by_step(tender) if tender.is_draft else {}
         return super().get_context_data(
             tender=tender,
-            sections=selectors.social_value_sections(tender),
-            problems=services.tender_publication_problems(tender) if tender.is_draft else [],
+            sections=sections,
+            problems=[problem for problems in by_step.values() for problem in problems],
+            tasks=[
+                (name, reverse(f"procurement:{url_name}", args=[tender.reference]), by_step.get(step, []))
+                for step, url_name, name in BUILDER_STEPS
+            ],
+            # the answers in one line each, for the summary list
+            weights=(
+                f"Price {tender.price_weight}, quality {tender.quality_weight}, "
+                f"social value {tender.social_value_weight}"
+            ),
+            criteria="; ".join(f"Q{c.number} {c.title} ({c.weight})" for c in tender.criteria.all()),
+            split="; ".join(
+                f"Outcome {s['outcome'].number}: {s['share']}%, {len(s['indicators'])} "
+                f"indicator{'s' if len(s['indicators']) != 1 else ''}"
+                for s in sections
+            ),
             **kwargs,
         )
 
@@ -296,6 +320,12 @@ class ReasonView(CommissionerTenderMixin, ServiceFormView):
 
 class WithdrawView(ReasonView):
     heading, submit = "Withdraw the tender to draft", "Withdraw to draft"
+
+    def get(self, request, *args, **kwargs):
+        if self.tender.deadline_passed():  # nothing to ask: the service would refuse it
+            messages.error(request, services.WITHDRAW_AFTER_DEADLINE)
+            return redirect(self.tender.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def perform(self, form):
         services.tender_withdraw(tender=self.tender, reason=form.cleaned_data["reason"], by=self.request.user)

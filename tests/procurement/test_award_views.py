@@ -21,6 +21,7 @@ from procurement import award_views, scoring, selectors, services
 from procurement.models import Award, Bid, Contract, ModeratedScore, SupplierMember, Tender
 
 from ..factories import UserFactory
+from ..pdf import pdf_tags, tagged_pdf_ua
 from .helpers import (
     WORKED_EXAMPLE,
     WORKED_EXAMPLE_TABLE,
@@ -206,15 +207,19 @@ def test_the_report_shows_designs_worked_example_to_the_penny_in_rank_order(clie
     assert response.status_code == 200
     rows = results_rows(response)
     assert [row[0] for row in rows] == RANK_ORDER
-    for row in rows:
+    breakdown = Tables(response.content.decode()).tables["breakdown"]
+    assert [row[0] for row in breakdown] == RANK_ORDER
+    for row, lines_row in zip(rows, breakdown, strict=True):
         name = row[0]
         price, *lines = WORKED_LINES[name]
         assert row[1] == f"£{Decimal(price):,}"
-        assert row[2:12] == list(lines)
-        assert tuple(row[12:16]) == WORKED_EXAMPLE_TABLE[name][:4]
-        assert row[16] == str(WORKED_EXAMPLE_TABLE[name][4])
-        assert row[17] == "£0.00"  # the adopted model ships no proxy values for these indicators
+        assert tuple(row[2:6]) == WORKED_EXAMPLE_TABLE[name][:4]
+        assert row[6:] == [str(WORKED_EXAMPLE_TABLE[name][4])]
+        assert lines_row[1:11] == list(lines)
+        assert lines_row[11:] == ["£0.00"]  # the adopted model ships no proxy values for these indicators
     text = page_text(response)
+    assert "Sub-totals and totals are worked out from the exact figures" in text
+    assert "Tied:" not in text and "Flagged:" not in text  # legends only for what the tables show
     assert "Price 50, quality 30, social value 20 (points of 100)" in text
     assert "Relative to the lowest price: price weight × lowest compliant price ÷ bid price" in text
     assert 'abbr title="Q1 Delivery">Q1</abbr>' in response.content.decode()
@@ -231,16 +236,34 @@ def test_the_report_prices_have_thousands_separators(client, evaluated, commissi
 def test_the_report_marks_flagged_rows_and_bids_not_ranked(client, tender, commissioner):
     tender.criteria.filter(number=1).update(minimum_score=80)
     evaluate(tender, commissioner, adjust={("Alpha Services", "Q1"): 100})
-    rows = results_rows(signed_in(client, commissioner).get(url("report", tender)))
+    response = signed_in(client, commissioner).get(url("report", tender))
+    rows = results_rows(response)
     by_name = {row[0]: row for row in rows}
+    lines = {row[0]: row for row in Tables(response.content.decode()).tables["breakdown"]}
     assert [row[0] for row in rows] == ["Gamma Works", "Alpha Services", "Beta Care"]  # not ranked last
-    assert by_name["Alpha Services"][2] == "60 ⚑ (flagged)"
-    assert by_name["Beta Care"][2] == "40"
-    assert by_name["Gamma Works"][16] == "1"
-    assert by_name["Alpha Services"][16] == (
+    assert lines["Alpha Services"][1] == "60 ⚑ (flagged)"
+    assert lines["Beta Care"][1] == "40"
+    assert "Flagged: the evaluators' scores differed by 40 or more" in page_text(response)
+    assert by_name["Gamma Works"][6] == "1"
+    assert by_name["Alpha Services"][6] == (
         "Not ranked Not compliant: Scored 60 on Q1 Delivery, below the minimum of 80."
     )
-    assert by_name["Beta Care"][16].startswith("Not ranked Not compliant: Scored 40 on Q1 Delivery")
+    assert by_name["Beta Care"][6].startswith("Not ranked Not compliant: Scored 40 on Q1 Delivery")
+    # No total for a bid that is not compliant: Beta's would be 69.20, Alpha's above the winner's.
+    assert [by_name[name][5] for name in ("Gamma Works", "Alpha Services", "Beta Care")] == [
+        "96.80",  # Gamma's is the only compliant price, so the lowest: the full 50 points
+        "None: not compliant",
+        "None: not compliant",
+    ]
+    for name in ("report_csv", "report_xlsx"):
+        response = client.get(url(name, tender))
+        header, *rows = (
+            list(load_workbook(io.BytesIO(response.content)).active.values)
+            if name == "report_xlsx"
+            else list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        )
+        total = header.index("Total")
+        assert [row[total] for row in rows][1:] == ([None, None] if name == "report_xlsx" else ["", ""])
 
 
 def test_tied_bids_are_tagged_and_need_a_reason_to_award(client, commissioner, adopted_model):
@@ -251,12 +274,45 @@ def test_tied_bids_are_tagged_and_need_a_reason_to_award(client, commissioner, a
         score_as(tender, evaluator, scores=suppliers)
     moderate_all(tender, commissioner, scores=suppliers)
     signed_in(client, commissioner)
-    rows = results_rows(client.get(url("report", tender)))
-    assert [row[16] for row in rows] == ["1 Tied", "1 Tied"]
+    report = client.get(url("report", tender))
+    assert [row[6] for row in results_rows(report)] == ["1 Tied", "1 Tied"]
+    assert "Tied: level on the total and on quality plus social value." in page_text(report)
     delta = bids_by_supplier(tender)["Delta Ltd"]
     response = client.post(url("award", tender), {"bid": delta.pk, "reason": ""})
     assert services.TIE_REASON_REQUIRED in page_text(response)
     assert not Award.objects.exists()
+    client.post(url("award", tender), {"bid": delta.pk, "reason": "Local depot", "confirm": "yes"})
+    echo = bids_by_supplier(tender)["Echo Ltd"]
+    text = page_text(client.get(url("summary", tender, echo.pk)))
+    assert (
+        "Rank 1 of 2 bids ranked (tied) "
+        + award_views.TIED_UNBROKEN.format(total="80.00", names="Delta Ltd", score="30.00")
+        in text
+    )
+    assert "The reason recorded for the award: Local depot" in text
+
+
+def test_a_tie_on_total_broken_by_quality_and_social_value_is_explained(client, commissioner, adopted_model):
+    suppliers = {  # both total 80.00: 50 + 30 against 40 + 40
+        "Cheap Ltd": (Decimal("100000"), {"Q1": 60, "Q2": 60, "O1": 60, "O3": 60, "O6": 60}),
+        "Careful Ltd": (Decimal("125000"), {"Q1": 80, "Q2": 80, "O1": 80, "O3": 80, "O6": 80}),
+    }
+    tender = worked_example_tender(commissioner, suppliers=suppliers)
+    for evaluator in panel_of(tender, commissioner, count=1):
+        score_as(tender, evaluator, scores=suppliers)
+    moderate_all(tender, commissioner, scores=suppliers)
+    bids = bids_by_supplier(tender)
+    services.award(tender=tender, bid=bids["Careful Ltd"], by=commissioner)
+    signed_in(client, commissioner)
+    text = page_text(client.get(url("summary", tender, bids["Cheap Ltd"].pk)))
+    assert (
+        "Rank 2 of 2 bids ranked "
+        + award_views.TIE_BROKEN.format(total="80.00", names="Careful Ltd", score="30.00", theirs="40.00")
+        in text
+    )
+    assert (
+        award_views.TIE_BROKEN.format(total="80.00", names="Cheap Ltd", score="40.00", theirs="30.00") in text
+    )  # the winner's part of the same summary
 
 
 def test_before_moderation_is_complete_the_report_says_what_is_left(client, tender, commissioner):
@@ -279,7 +335,8 @@ def test_the_csv_has_the_report_table(client, evaluated, commissioner):
     response = signed_in(client, commissioner).get(url("report_csv", evaluated))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="{evaluated.reference}-evaluation.csv"' in response["Content-Disposition"]
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeffSupplier,Price (£),".encode())  # Excel reads the £ as UTF-8
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header == [
         "Supplier",
         "Price (£)",
@@ -321,6 +378,9 @@ def test_the_csv_keeps_a_suppliers_name_from_running_as_a_formula(client, commis
     assert rows[1][0] == "'=HYPERLINK(1)"
 
 
+WORKED_LINE_ORDER = ("Q1", "Q2", "O1", "O3", "O6")
+
+
 def test_the_xlsx_opens_and_has_the_totals(client, evaluated, commissioner):
     response = signed_in(client, commissioner).get(url("report_xlsx", evaluated))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -333,6 +393,25 @@ def test_the_xlsx_opens_and_has_the_totals(client, evaluated, commissioner):
         ("Beta Care", 69.2, 3),
     ]
     assert [row[header.index("Price (£)")] for row in rows] == [125000, 100000, 80000]
+    formats = {heading: cell.number_format for heading, cell in zip(header, list(sheet.rows)[1], strict=True)}
+    assert formats == {
+        "Supplier": "General",
+        "Price (£)": '"£"#,##0.00',
+        **{
+            f"{line} {part}": ("0" if part == "score" else "0.00")
+            for line in WORKED_LINE_ORDER
+            for part in ("score", "weighted")
+        },
+        "Price score": "0.00",
+        "Quality": "0.00",
+        "Social value": "0.00",
+        "Total": "0.00",
+        "Rank": "0",
+        "Tied": "General",
+        "Not compliant because": "General",
+        "Flagged lines": "General",
+        "Social value committed (£, not scored)": '"£"#,##0.00',
+    }
 
 
 def _tender_with_bids(commissioner, prefix: str, count: int) -> Tender:
@@ -419,9 +498,16 @@ def test_awarding_another_bid_needs_a_reason(client, evaluated, commissioner):
     assert "<title>Error: Award" in html
     assert 'class="govuk-error-summary"' in html and services.AWARD_REASON_REQUIRED in html
     assert not Award.objects.exists()
-    response = client.post(
-        url("award", evaluated), {"bid": alpha.pk, "reason": "Gamma Works withdrew before award."}
-    )
+    choice = {"bid": alpha.pk, "reason": "Gamma Works withdrew before award."}
+    check = page_text(client.post(url("award", evaluated), choice))
+    assert "Check your award" in check and not Award.objects.exists()
+    assert "Award the contract to Alpha Services" in check
+    assert "Total score 73.20 of 100 Rank 2 of 3 bids ranked" in check
+    assert "Reason Gamma Works withdrew before award." in check
+    changing = client.post(url("award", evaluated), choice | {"change": "yes"})
+    assert 'name="reason"' in changing.content.decode() and "Gamma Works withdrew" in page_text(changing)
+    assert "Check your award" not in page_text(changing) and not Award.objects.exists()
+    response = client.post(url("award", evaluated), choice | {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == url("award", evaluated)
     award = Award.objects.get()
     assert (award.bid, award.reason) == (alpha, "Gamma Works withdrew before award.")
@@ -434,7 +520,9 @@ def test_awarding_another_bid_needs_a_reason(client, evaluated, commissioner):
 def test_awarding_twice_is_refused(client, evaluated, commissioner):
     bids = bids_by_supplier(evaluated)
     signed_in(client, commissioner)
-    first = client.post(url("award", evaluated), {"bid": bids["Gamma Works"].pk, "reason": ""}, follow=True)
+    first = client.post(
+        url("award", evaluated), {"bid": bids["Gamma Works"].pk, "reason": "", "confirm": "yes"}, follow=True
+    )
     assert "The contract is awarded to Gamma Works." in page_text(first)
     again = client.post(
         url("award", evaluated), {"bid": bids["Alpha Services"].pk, "reason": "Second thoughts"}, follow=True
@@ -592,9 +680,9 @@ def test_a_bidders_summary_shows_its_scores_and_reasons_and_the_winners(client, 
     assert "The winning bid: Gamma Works" in text
     assert "total score of 78.80 out of 100" in text
     assert "Price £100,000.00, scoring 40.00 of 50 Quality 20.00 of 30 Social value 13.20 of 20" in text
-    assert "Total 73.20 of 100 Rank 2 of 3 bids assessed" in text
+    assert "Total 73.20 of 100 Rank 2 of 3 bids ranked" in text
     assert "Price £125,000.00, scoring 32.00 of 50 Quality 28.00 of 30 Social value 18.80 of 20" in text
-    assert "Total 78.80 of 100 Rank 1 of 3 bids assessed" in text
+    assert "Total 78.80 of 100 Rank 1 of 3 bids ranked" in text
     assert "Your bid was the successful one" not in text
 
 
@@ -605,7 +693,7 @@ def test_the_winner_is_told_its_bid_was_successful(client, awarded):
     )
     assert "Your bid was the successful one." in text
     assert "The winning bid:" not in text
-    assert "Total 78.80 of 100 Rank 1 of 3 bids assessed" in text
+    assert "Total 78.80 of 100 Rank 1 of 3 bids ranked" in text
 
 
 def test_a_non_compliant_bidder_is_told_why(client, tender, commissioner):
@@ -619,6 +707,8 @@ def test_a_non_compliant_bidder_is_told_why(client, tender, commissioner):
         )
     )
     assert "Not compliant: Scored 40 on Q1 Delivery, below the minimum of 80." in text
+    assert "Total None: a bid that is not compliant is not given a total" in text
+    assert "Rank 1 of 1 bid ranked" in text  # the winner's: the bids not compliant are not ranked
     assert "Rank Not ranked: not compliant" in text
 
 
@@ -628,9 +718,11 @@ def test_the_summary_is_a_pdf_too(client, awarded):
         url("summary_pdf", awarded, alpha.pk)
     )
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
     assert (
         f'filename="{awarded.reference}-assessment-summary-{alpha.pk}.pdf"' in response["Content-Disposition"]
+    )
+    assert pdf_tags(response.content) == tagged_pdf_ua(
+        title=f"Assessment summary: {awarded.reference}, Alpha Services"
     )
 
 

@@ -208,14 +208,16 @@ def test_moderating_before_everyone_has_submitted_is_refused(tender, commissione
     assert not ModeratedScore.objects.exists()
 
 
-def test_moderation_needs_a_rationale(tender, commissioner):
+def test_moderation_needs_a_rationale_unless_it_keeps_the_score_every_evaluator_gave(tender, commissioner):
     for evaluator in panel_of(tender, commissioner, count=1):
-        score_as(tender, evaluator)
-    bid = bids_by_supplier(tender)["Alpha Services"]
+        score_as(tender, evaluator)  # Alpha Services: Q1 60
+    bid, q1 = bids_by_supplier(tender)["Alpha Services"], line_keys(tender)["Q1"]
     with pytest.raises(ValidationError, match="enter the rationale"):
-        services.moderate(
-            tender=tender, bid=bid, by=commissioner, entries={line_keys(tender)["Q1"]: (60, "")}
-        )
+        services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (80, "")})
+    services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (60, " ")})
+    assert ModeratedScore.objects.get(bid=bid).rationale == (
+        "Every evaluator on the panel scored 60, and the panel kept that score."
+    )
 
 
 def test_awarding_before_moderation_is_complete_is_refused(tender, commissioner):

@@ -332,6 +332,34 @@ def test_a_missing_rationale_is_shown_on_its_line_and_typed_values_are_kept(sign
     assert not ModeratedScore.objects.exists()
 
 
+def test_a_score_every_evaluator_agreed_is_chosen_already_and_needs_no_rationale(
+    signed_in, tender, commissioner
+):
+    tender.criteria.filter(number=1).update(minimum_score=40)
+    scored(tender, commissioner, adjust={("Alpha Services", "Q2"): 60})  # Q2: 80, 80 and 60
+    keys, alpha = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]
+    text = page(signed_in.get(url("moderate_bid", tender, alpha.pk)))
+    checked = {
+        line: re.findall(rf'name="score_{keys[line]}" type="radio" value="(\d+)"[^>]*checked', text)
+        for line in keys
+    }
+    assert checked == {"Q1": ["60"], "Q2": [], "O1": ["80"], "O3": ["60"], "O6": ["40"]}
+    assert "Every evaluator scored 60. If you keep that score, a rationale is optional" in text
+    assert "20 points of 100, minimum score 40" in text and "10 points of 100</span>" in text
+    kept = {f"score_{keys[line]}": str(value) for line, value in WORKED_EXAMPLE["Alpha Services"][1].items()}
+    changed = kept | {f"score_{keys['O1']}": "100"}
+    text = page(signed_in.post(url("moderate_bid", tender, alpha.pk), changed))
+    # Q2, where the evaluators differed, and O1, changed from their 80, need a rationale; the rest do not
+    assert re.findall(r'<a href="#(rationale_[^"]+)">', text) == [
+        f"rationale_{keys[line]}" for line in ("Q2", "O1")
+    ]
+    kept[f"rationale_{keys['Q2']}"] = "Two of three gave 80"
+    assert signed_in.post(url("moderate_bid", tender, alpha.pk), kept).status_code == 302
+    stored = {m.line_key: m.rationale for m in ModeratedScore.objects.filter(bid=alpha)}
+    agreed = services.AGREED_RATIONALE.format(value=60)
+    assert stored[keys["Q1"]] == agreed and stored[keys["Q2"]] == "Two of three gave 80"
+
+
 def test_an_off_scale_value_is_refused_on_its_line(signed_in, tender, commissioner):
     scored(tender, commissioner)
     keys, alpha = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from procurement import rules, services
 from procurement.models import Bid, SupplierMember, Tender
 
 from ..factories import UserFactory
+from ..pdf import pdf_tags, tagged_pdf_ua
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,9 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
         },
     )
     assert rules.SOCIAL_VALUE_UNDER_MINIMUM.format(weight=5) in low.content.decode()
+    # the reason's hint says something its label does not
+    assert "Leave this empty when social value is 10% or more." in low.content.decode()
+    assert "Why social value is weighted under 10%, if it is" not in low.content.decode()
     client.post(
         reverse("procurement:weights", args=[ref]),
         {
@@ -84,14 +89,60 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
         )
     check = client.get(reverse("procurement:check", args=[ref])).content.decode()
     assert rules.OUTCOME_NEEDS_INDICATOR.format(number=1, share=17) in check
+    # the task list: each step and its status, the social value step with what it still needs
+    tasks = [
+        " ".join(re.sub(r"<[^>]+>", " ", "<" + item).split())
+        for item in check.split('id="tasks"')[1].split("</ul>")[0].split("<li ")[1:]
+    ]
+    assert tasks[:3] == [
+        "Details and deadline Completed",
+        "Weights and price scoring Completed",
+        "Quality criteria Completed",
+    ]
+    assert tasks[3].startswith("Social value split and indicators Outcome 1 has a 17% share")
+    assert tasks[3].endswith("Incomplete")
     indicators = {
         i.outcome.number: i for i in Indicator.objects.filter(outcome__model=tender.model).order_by("-code")
     }
+    # the social value step: a fieldset an outcome, its title the legend, the indicators a fieldset in it
+    step = client.get(reverse("procurement:social_value", args=[ref])).content.decode()
+    legends = re.findall(r'<legend[^>]*>\s*<h2 class="govuk-fieldset__heading">\s*(Outcome \d):', step)
+    assert legends == [f"Outcome {n}" for n in range(1, 7)]
+    assert step.count("Indicators suppliers may commit to") == 6
     data = {f"share_{n}": s for n, s in zip(range(1, 7), (40, 20, 20, 10, 10, 0), strict=True)}
     for n in range(1, 6):
         data[f"offer_{indicators[n].pk}"] = "on"
     data[f"target_{indicators[1].pk}"] = "12"
     assert client.post(reverse("procurement:social_value", args=[ref]), data).url.endswith("/edit/check/")
+    check = client.get(reverse("procurement:check", args=[ref])).content.decode()
+    answers = check.split('id="answers"')[1].split("</dl>")[0]
+    rows = [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<d[td][^>]*>(.*?)</d[td]>", row, re.S)
+        ]
+        for row in answers.split('class="govuk-summary-list__row"')[1:]
+    ]
+    assert rows[3][1].startswith(f"{tender.deadline:%-d %B %Y}")  # the time's format is the core's to say
+    rows[3][1] = "(the deadline)"
+    assert [row[:2] for row in rows] == [
+        ["Title", "Grounds maintenance"],
+        ["Service area", "Parks"],
+        ["Estimated value", "£250,000.00"],
+        ["Deadline for bids", "(the deadline)"],
+        ["Weights", "Price 50, quality 30, social value 20"],
+        ["Price scoring", "Proportional deviation from the lowest price"],
+        ["Quality criteria", "Q1 Method (20); Q2 Staffing (10)"],
+        [
+            "Social value split",
+            "Outcome 1: 40%, 1 indicator; Outcome 2: 20%, 1 indicator; Outcome 3: 20%, 1 indicator; "
+            "Outcome 4: 10%, 1 indicator; Outcome 5: 10%, 1 indicator",
+        ],
+    ]
+    changes = dict(re.findall(r'href="([^"]+)">Change<span class="govuk-visually-hidden"> ([^<]+)<', answers))
+    assert set(changes) == {
+        reverse(f"procurement:{name}", args=[ref]) for name in ("edit", "weights", "criteria", "social_value")
+    }
     published = client.post(reverse("procurement:check", args=[ref]))
     assert published.url == reverse("procurement:tender", args=[ref])
     tender.refresh_from_db()
@@ -125,6 +176,19 @@ def test_published_weights_are_read_only(client, commissioner):
     assert "cannot change" in response.content.decode()
     tender.refresh_from_db()
     assert tender.price_weight == 50
+
+
+def test_withdraw_to_draft_is_offered_only_before_the_deadline(client, commissioner):
+    tender = _build(client)
+    Tender.objects.filter(pk=tender.pk).update(status="published", published_at=timezone.now())
+    withdraw = reverse("procurement:withdraw", args=[tender.reference])
+    assert f'href="{withdraw}"' in client.get(tender.get_absolute_url()).content.decode()
+    assert client.get(withdraw).status_code == 200
+    Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    assert f'href="{withdraw}"' not in client.get(tender.get_absolute_url()).content.decode()
+    response = client.get(withdraw, follow=True)
+    assert response.redirect_chain == [(tender.get_absolute_url(), 302)]
+    assert services.WITHDRAW_AFTER_DEADLINE in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [None, Role.SUPPLIER, Role.EVALUATOR, Role.BOARD_MEMBER, Role.ADMINISTRATOR])
@@ -205,8 +269,9 @@ def test_tender_list_and_page_run_the_same_queries_whatever_the_number(client, d
 def test_the_tender_page_is_a_pdf_too(client, commissioner):
     tender = _build(client)
     response = client.get(reverse("procurement:tender_pdf", args=[tender.reference]))
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf"
     assert f'filename="{tender.reference}.pdf"' in response["Content-Disposition"]
+    assert pdf_tags(response.content) == tagged_pdf_ua(title=f"{tender.reference}: {tender.title}")
     client.logout()
     assert (
         client.get(reverse("procurement:tender_pdf", args=[tender.reference])).status_code == 404

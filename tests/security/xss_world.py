@@ -421,7 +421,9 @@ def build_xss_world() -> XssWorld:
         {**{f"score_{k}": "60" for k in keys}, **{f"rationale_{k}": t("rationale") for k in keys}},
     )
     commissioner.get(f"{ref}/report/")
-    commissioner.post(f"{ref}/award/", {"bid": str(bid.pk), "reason": t("award-reason")})
+    choice = {"bid": str(bid.pk), "reason": t("award-reason")}
+    commissioner.post(f"{ref}/award/", choice, expect=200)  # the check page shows the reason back
+    commissioner.post(f"{ref}/award/", choice | {"confirm": "yes"}, offered=False)
     commissioner.post(f"{ref}/award/notice/", {}, offered=False)
     contract = services.contract_enter(
         tender=tender,
