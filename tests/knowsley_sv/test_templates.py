@@ -32,3 +32,26 @@ def test_no_template_holds_a_multi_line_short_comment():
 def test_the_probe_finds_a_multi_line_short_comment():
     assert MULTI_LINE_COMMENT.search("{# one\n two #}")
     assert not MULTI_LINE_COMMENT.search("{# one #}\n{# two #}")
+
+
+REGION = re.compile(
+    r'<div class="app-table-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0">\s*<table'
+)
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def test_every_table_scrolls_in_a_region_named_by_its_caption():
+    """At 320 px a table of several columns is wider than the screen (WCAG 1.4.10): it scrolls sideways in its
+    own region, which a keyboard can reach (tabindex) and a screen reader names by the table's caption."""
+    unwrapped = []
+    for path in project_templates():
+        text = path.read_text()
+        named = {m.end(): m.group(1) for m in REGION.finditer(text)}
+        for table in TABLE.finditer(text):
+            region = named.get(table.start() + len("<table"))
+            caption = re.search(r'<caption[^>]*\bid="([^"]+)"', table.group())
+            if region is None or caption is None or caption.group(1) != region:
+                unwrapped.append(
+                    f"{path.relative_to(settings.BASE_DIR)}:{text[: table.start()].count(chr(10)) + 1}"
+                )
+    assert unwrapped == []
