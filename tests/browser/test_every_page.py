@@ -91,8 +91,9 @@ def test_every_page_fits_a_phone_shows_no_raw_text_and_passes_axe(live_server, c
     problems = []
     for url, template in pages.items():
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
-        response = page.goto(f"{live_server.url}{url}")
+        response = page.goto(f"{live_server.url}{url}", wait_until="domcontentloaded")  # scripts have run
         assert response.status == 200, url
+        page.evaluate("document.fonts.ready.then(() => true)")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             problems += [f"{url} at {width} px: {problem}" for problem in problems_of(page, template, width)]
