@@ -64,7 +64,8 @@
     canvas.setAttribute("aria-label", `Chart: ${caption}. The table below has the same figures.`);
     canvas.textContent = `Chart: ${caption}. The table below has the same figures.`;
     figure.appendChild(canvas);
-    table.parentNode.insertBefore(figure, table);
+    const anchor = table.closest(".app-table-scroll") || table; // before the table's scroll region, not in it
+    anchor.parentNode.insertBefore(figure, anchor);
 
     // eslint-disable-next-line no-new
     new window.Chart(canvas, {

@@ -40,7 +40,9 @@ def browser_context_args(browser_context_args):
 
 def _violations(page) -> list:
     page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: tags})", AXE_TAGS)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: tags, resultTypes: ['violations']})", AXE_TAGS
+    )
     return result["violations"]
 
 

@@ -731,7 +731,13 @@ def test_the_dashboard_shows_every_figure(data, board_client):
     table = 'id="table-social_value" data-chart="bar" data-chart-columns="2 4" data-chart-axis="Pounds (£)"'
     assert f'<table class="govuk-table app-table--small" {table}>' in html
     caption = "Social value committed and delivered, by outcome"
-    assert f'<caption class="govuk-table__caption govuk-table__caption--s">{caption}</caption>' in html
+    caption_tag = (
+        '<caption id="table-social_value-caption" class="govuk-table__caption govuk-table__caption--s">'
+    )
+    assert f"{caption_tag}{caption}</caption>" in html
+    assert (
+        'role="region" aria-labelledby="table-social_value-caption" tabindex="0">' in html
+    )  # scrolls at 320 px
     assert (
         '<td class="govuk-table__cell govuk-table__cell--numeric" data-value="12000.00">£12,000.00</td>'
         in html
