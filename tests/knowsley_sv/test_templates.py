@@ -35,7 +35,7 @@ def test_the_probe_finds_a_multi_line_short_comment():
 
 
 REGION = re.compile(
-    r'<div class="app-table-scroll" role="region" aria-labelledby="([^"]+)" tabindex="0">\s*<table'
+    r'<div class="app-table-scroll[^"]*" role="region" aria-labelledby="([^"]+)" tabindex="0">\s*<table'
 )
 TABLE = re.compile(r"<table\b.*?</table>", re.S)
 
