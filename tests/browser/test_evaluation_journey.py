@@ -43,7 +43,7 @@ def test_a_full_evaluation_with_three_evaluators_and_three_bids(
     council.get_by_role("link", name="Evaluation panel").click()
     assert_accessible(council)
     for username, first, last in EVALUATORS:
-        council.get_by_label("Evaluator").select_option(label=f"{first} {last} ({username})")
+        council.get_by_label("Evaluator", exact=True).select_option(label=f"{first} {last} ({username})")
         council.get_by_role("button", name="Add to the panel").click()
     for _username, first, last in EVALUATORS:
         expect(council.locator("main")).to_contain_text(f"{first} {last}")
