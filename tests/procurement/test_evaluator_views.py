@@ -151,7 +151,11 @@ def test_the_declaration_page_names_the_bidders_only(client, tender, pending):
         assert f"<li>{name}</li>" in html
     assert "Alpha Services answers Delivery." not in html  # no bid content
     assert "method for outcome" not in html
-    assert "I have no conflict of interest" in html and "If you have a conflict, describe it" in html
+    assert "I have no conflict of interest" in html and "Describe the conflict" in html
+    # the details sit in the "yes" radio's conditional reveal, hidden until it is chosen (shown without JS)
+    assert 'value="yes" data-aria-controls="conditional-conflict-2"' in html
+    hidden = "govuk-radios__conditional govuk-radios__conditional--hidden"
+    assert f'class="{hidden}" id="conditional-conflict-2"' in html
 
 
 def test_declaring_no_conflict_opens_the_bids(client, tender, pending):
@@ -182,6 +186,7 @@ def test_a_conflict_needs_details_and_keeps_the_choice(client, tender, pending):
     assert response.status_code == 200
     assert f'<a href="#details">{services.CONFLICT_DETAILS_REQUIRED}</a>' in html
     assert 'value="yes" checked' in html
+    assert 'class="govuk-radios__conditional" id="conditional-conflict-2"' in html  # open, with its error
     assert PanelMember.objects.get(evaluator=pending).declaration == "pending"
 
 
