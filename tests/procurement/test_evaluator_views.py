@@ -224,7 +224,9 @@ def test_the_evaluate_page_shows_the_scale_and_the_bids(client, tender, evaluato
         assert name in html
         assert reverse("procurement:score_bid", args=[tender.reference, bid.pk]) in html
     assert html.count("0 of 5") == 3
-    assert "Submit all your scores" in html
+    # nothing to submit yet: the button waits until every line of every bid has a score
+    assert "You have 15 lines still to score." in html
+    assert "Submit all your scores" not in html
 
 
 def test_the_score_page_shows_the_bid_without_its_price(client, tender, evaluators):
@@ -363,6 +365,8 @@ def test_submitting_with_scores_missing_says_how_many(client, tender, evaluators
 def test_submitting_fixes_the_scores(client, tender, evaluators):
     client.force_login(evaluators[0])
     score_as(tender, evaluators[0], submit=False)
+    ready = _html(client.get(_urls(tender)["evaluate"]))
+    assert "You have scored every bid on every line." in ready and "Submit all your scores" in ready
     response = client.post(_urls(tender)["evaluate"], follow=True)
     html = _html(response)
     assert escape(evaluator_views.SCORES_SUBMITTED) in html
