@@ -339,8 +339,10 @@ class YourResponseView(ConsultationMixin, FormView):
             increment=True,
         ):
             return render(request, "429.html", {"consultation": self.consultation}, status=429)
-        if "withdraw" in request.POST:
+        if request.POST.get("withdraw") == "confirmed":
             return self._withdraw(request)
+        if "withdraw" in request.POST:
+            return self._check_withdraw(request)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -361,13 +363,25 @@ class YourResponseView(ConsultationMixin, FormView):
             .get(pk=response.pk)
         )
 
-    def _withdraw(self, request):
+    def _found_response(self, request) -> Response | None:
         code = request.session.get(f"found:{self.consultation.pk}")
-        response = (
-            Response.objects.filter(consultation=self.consultation, receipt_code=code).first()
-            if code
-            else None
+        if not code:
+            return None
+        return Response.objects.filter(consultation=self.consultation, receipt_code=code).first()
+
+    def _check_withdraw(self, request):
+        """The step before the irreversible one: say what will be deleted and ask again."""
+        response = self._found_response(request)
+        if response is None:
+            return redirect("consultation:your_response", slug=self.consultation.slug)
+        return render(
+            request,
+            "consultation/withdraw_confirm.html",
+            {"consultation": self.consultation, "response": response},
         )
+
+    def _withdraw(self, request):
+        response = self._found_response(request)
         if response is None:
             return redirect("consultation:your_response", slug=self.consultation.slug)
         try:

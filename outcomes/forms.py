@@ -1,5 +1,6 @@
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
+from django.db.models import F, Prefetch
 
 from knowsley_sv.forms import AmountField, GovDateField, WholeNumberField, YearField, gds_helper
 from knowsley_sv.models import User
@@ -167,13 +168,21 @@ class AdoptForm(forms.Form):
         )
 
 
+class AttendeeField(forms.ModelMultipleChoiceField):
+    """Board members by name and the organisation they sit for: the record says who came for whom."""
+
+    def label_from_instance(self, user) -> str:
+        memberships = getattr(user, "memberships_newest_first", [])
+        return f"{user} ({memberships[0].organisation.name})" if memberships else str(user)
+
+
 class ReviewForm(forms.ModelForm):
     held_on = GovDateField(
         name="the date of the review meeting",
         label="Date of the review meeting",
         help_text="For example, 27 3 2026",
     )
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = AttendeeField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
@@ -203,9 +212,22 @@ class ReviewForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = User.objects.filter(
-            groups__name=Role.BOARD_MEMBER, is_active=True
-        ).order_by("first_name", "last_name")
+        self.fields["attendees"].queryset = (
+            User.objects.filter(groups__name=Role.BOARD_MEMBER, is_active=True)
+            .prefetch_related(
+                Prefetch(
+                    "board_memberships",
+                    # the organisation they sit for now, else the one they sat for last
+                    queryset=BoardMembership.objects.select_related("organisation").order_by(
+                        F("ended_on").desc(nulls_first=True), "-started_on", "-pk"
+                    ),
+                    to_attr="memberships_newest_first",
+                )
+            )
+            .order_by("first_name", "last_name")
+        )
+        # A required choice has no blank option: without this the radios begin with "---------".
+        self.fields["result"].choices = ModelReview.Result.choices
         from consultation.models import Consultation
 
         self.fields["consultations"].queryset = Consultation.objects.closed().order_by("-closes_at")

@@ -44,10 +44,11 @@ from .models import Contract, ContractKPI, DeliveryLine, DeliveryReport, Evidenc
 
 CONTRACT_ROLES = (Role.COMMISSIONER, Role.BOARD_MEMBER, Role.SUPPLIER)
 
+# The tag says what the colour means, so the status is never carried by colour alone (WCAG 1.4.1)
 STATUS_TEXT = {
-    delivery.GREEN: "Green",
-    delivery.AMBER: "Amber",
-    delivery.RED: "Red",
+    delivery.GREEN: "Green: on track",
+    delivery.AMBER: "Amber: behind",
+    delivery.RED: "Red: well behind",
     delivery.NOT_STARTED: "Not started",
 }
 STATUS_CLASS = {

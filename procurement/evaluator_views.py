@@ -62,7 +62,7 @@ class DeclarationForm(forms.Form):
         error_messages={"required": CHOOSE_DECLARATION, "invalid_choice": CHOOSE_DECLARATION},
     )
     details = forms.CharField(
-        label="If you have a conflict, describe it",
+        label="Describe the conflict",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Which organisation, and your connection with it: for example, a relative works there.",

@@ -275,3 +275,26 @@ SCORING_SCALES: dict[str, tuple[str, Callable[[], list[tuple[int, str, str]]]]] 
     "six_point": ("0 to 100 in steps of 20 (six points; the default)", default_scoring_scale),
     "five_point": ("0 to 100 in steps of 25 (five points)", five_point_scoring_scale),
 }
+
+
+# --- What became of a bid, in the supplier's words ------------------------------------------------------
+BID_WON = "Won"
+BID_NOT_SUCCESSFUL = "Not successful"
+BID_STILL_OPEN = "Still open"
+BID_WITHDRAWN = "Withdrawn"
+BID_NOT_SUBMITTED = "Not submitted"
+TENDER_CANCELLED = "Tender cancelled"
+
+
+def bid_outcome(*, bid_status: str, tender_status: str, won: bool, deadline_passed: bool) -> str:
+    """Withdrawn and cancelled first (nothing else applies); a draft left at the deadline was never sent; a
+    sent bid is won or not once the tender is awarded, and still open until then."""
+    if bid_status == "withdrawn":
+        return BID_WITHDRAWN
+    if tender_status == "cancelled":
+        return TENDER_CANCELLED
+    if bid_status == "draft":
+        return BID_NOT_SUBMITTED if deadline_passed else BID_STILL_OPEN
+    if tender_status == "awarded":
+        return BID_WON if won else BID_NOT_SUCCESSFUL
+    return BID_STILL_OPEN

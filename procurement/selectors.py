@@ -4,15 +4,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import CharField, Count, DecimalField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from knowsley_sv.access import user_has_role
 from knowsley_sv.roles import Role
 
-from . import delivery, scoring
+from . import delivery, rules, scoring
 from .models import (
+    Award,
     Bid,
     Contract,
     ContractKPI,
@@ -296,6 +297,35 @@ class KpiPerformance:
     @property
     def percent(self) -> Decimal | None:
         return delivery.percent_of(self.delivered, self.expected)
+
+
+@dataclass(frozen=True)
+class SupplierBid:
+    bid: Bid
+    outcome: str  # rules.bid_outcome: won, not successful, still open, withdrawn...
+
+
+def supplier_bids(*, user, now=None) -> list[SupplierBid]:
+    """The supplier's own bids, newest first, each with what became of it: one query however many."""
+    now = now or timezone.now()
+    bids = (
+        Bid.objects.visible_to(user, now=now)
+        .select_related("tender")
+        .annotate(won=Exists(Award.objects.filter(bid=OuterRef("pk"))))
+        .order_by("-updated_at", "-pk")
+    )
+    return [
+        SupplierBid(
+            bid=bid,
+            outcome=rules.bid_outcome(
+                bid_status=bid.status,
+                tender_status=bid.tender.status,
+                won=bid.won,
+                deadline_passed=bid.tender.deadline <= now,
+            ),
+        )
+        for bid in bids
+    ]
 
 
 def contracts_visible_to(user) -> QuerySet[Contract]:

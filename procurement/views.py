@@ -21,6 +21,7 @@ from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
 from . import rules, selectors, services
+from .delivery_views import contract_rows
 from .forms import (
     BidForm,
     CriterionForm,
@@ -419,7 +420,11 @@ class SupplierHomeView(SupplierMixin, TemplateView):
         return super().get_context_data(
             organisation=self.organisation,
             colleagues=self.organisation.supplier_members.select_related("user").order_by("user__first_name"),
-            bids=Bid.objects.visible_to(self.request.user).select_related("tender").order_by("-updated_at"),
+            bids=selectors.supplier_bids(user=self.request.user),
+            contracts=contract_rows(
+                list(selectors.contracts_visible_to(self.request.user).order_by("-start_date", "-pk")),
+                timezone.localdate(),
+            ),
             open_tenders=Tender.objects.filter(
                 status=Tender.Status.PUBLISHED, deadline__gt=timezone.now()
             ).order_by("deadline")[:20],

@@ -269,6 +269,15 @@ def test_a_resident_views_and_withdraws_by_receipt_code(live_server, page: Page,
     assert_accessible(page)
 
     page.get_by_role("button", name="Withdraw and delete my response").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to withdraw your response?"
+    )
+    assert_accessible(page)
+    assert Response.objects.filter(pk=response.pk).exists()
+    page.set_viewport_size({"width": 320, "height": 900})  # on a phone, the page fits: no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, withdraw and delete my response").click()
     expect(page.get_by_role("heading", level=1, name="Response withdrawn")).to_be_visible()
     assert_accessible(page)
     assert not Response.objects.filter(pk=response.pk).exists()

@@ -60,7 +60,16 @@ def test_a_full_evaluation_with_three_evaluators_and_three_bids(
         expect(page.locator("main")).not_to_contain_text("£")
         if n == 0:
             assert_accessible(page)
+            # the details box is revealed by "I have a conflict" and hidden again by "no"
+            expect(page.get_by_label("Describe the conflict")).to_be_hidden()
+            page.get_by_label("I have a conflict of interest").check()
+            expect(page.get_by_label("Describe the conflict")).to_be_visible()
+            expect(page.get_by_label("I have a conflict of interest")).to_have_attribute(
+                "aria-expanded", "true"
+            )
+            assert_accessible(page)
         page.get_by_label("I have no conflict of interest").check()
+        expect(page.get_by_label("Describe the conflict")).to_be_hidden()
         page.get_by_role("button", name="Make your declaration").click()
         if n == 0:
             assert_accessible(page)

@@ -190,7 +190,7 @@ def test_view_and_withdraw_by_receipt_code(client, open_consultation):
     assert services.NO_SUCH_RECEIPT in unknown.content.decode()
     found = client.post(url, {"receipt_code": response.receipt_code.lower()})
     assert "Less waiting" in found.content.decode()
-    withdrawn = client.post(url, {"withdraw": "1"})
+    withdrawn = client.post(url, {"withdraw": "confirmed"})
     assert "Response withdrawn" in withdrawn.content.decode()
     assert not Response.objects.exists()
 

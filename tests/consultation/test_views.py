@@ -770,7 +770,16 @@ def test_a_receipt_code_shows_the_answers_and_withdraws_them(client):
     assert "Local jobs" in body
     assert "Withdraw and delete my response" in body
 
-    page = resident.post(url("your_response", consultation), {"withdraw": "1"})
+    # the first press only asks again: nothing is deleted yet, and there is a way back
+    page = resident.post(url("your_response", consultation), {"withdraw": "check"})
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "Are you sure you want to withdraw your response?" in body
+    assert code in body and "You cannot undo this" in body
+    assert "No, keep my response" in body
+    assert Response.objects.count() == 2
+
+    page = resident.post(url("your_response", consultation), {"withdraw": "confirmed"})
     assert page.status_code == 200
     assert "Response withdrawn" in text_of(page)
     assert list(Response.objects.all()) == [other]
@@ -784,11 +793,24 @@ def test_an_unknown_receipt_code_is_refused(client):
     assert_error(page, services.NO_SUCH_RECEIPT)
 
 
-def test_withdraw_without_finding_a_response_first_does_nothing(client):
+@pytest.mark.parametrize("step", ["check", "confirmed"])
+def test_withdraw_without_finding_a_response_first_does_nothing(client, step):
     consultation = open_consultation()
     add_response(consultation)
-    page = client.post(url("your_response", consultation), {"withdraw": "1"})
+    page = client.post(url("your_response", consultation), {"withdraw": step})
     assert page.status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_both_withdraw_steps_count_towards_the_receipt_limit(client, settings):
+    settings.CONSULTATION_RECEIPT_RATE = "3/h"
+    consultation = open_consultation()
+    code = _send(client, consultation)
+    assert client.post(url("your_response", consultation), {"receipt_code": code}).status_code == 200
+    assert client.post(url("your_response", consultation), {"withdraw": "check"}).status_code == 200
+    assert client.post(url("your_response", consultation), {"withdraw": "check"}).status_code == 200
+    page = client.post(url("your_response", consultation), {"withdraw": "confirmed"})
+    assert page.status_code == 429
     assert Response.objects.count() == 1
 
 
@@ -797,7 +819,7 @@ def test_withdraw_after_close_is_refused(client):
     code = _send(client, consultation)
     client.post(url("your_response", consultation), {"receipt_code": code})
     Consultation.objects.filter(pk=consultation.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
-    page = client.post(url("your_response", consultation), {"withdraw": "1"}, follow=True)
+    page = client.post(url("your_response", consultation), {"withdraw": "confirmed"}, follow=True)
     assert escape(services.WITHDRAW_CLOSED) in text_of(page)
     assert Response.objects.count() == 1
     # after close the answers can still be seen, without the withdraw button

@@ -924,6 +924,30 @@ def test_review_form_has_day_month_year_fields(board_client, adopted_model):
     assert "Version 1" in response.content.decode()
 
 
+def test_review_form_names_each_attendees_organisation_and_has_no_blank_result(
+    board_client, adopted_model, membership, drafter
+):
+    old = OrganisationFactory(name="Prescot Youth Trust")
+    BoardMembershipFactory(  # Dana sat for the trust, and now sits for Huyton Builders
+        person=drafter,
+        organisation=old,
+        started_on=timezone.localdate() - timedelta(days=900),
+        ended_on=timezone.localdate() - timedelta(days=400),
+    )
+    BoardMembershipFactory(
+        person=drafter,
+        organisation=membership.organisation,
+        started_on=timezone.localdate() - timedelta(days=50),
+    )
+    html = board_client.get("/model/reviews/new/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Mo Member (Huyton Builders Ltd)" in text
+    assert "Dana Drafter (Huyton Builders Ltd)" in text
+    assert f"{board_client.user}" in text and f"{board_client.user} (" not in text  # no membership recorded
+    assert "---------" not in html
+    assert html.count('name="result"') == len(ModelReview.Result.choices)
+
+
 def _review_data(attendees, result=ModelReview.Result.KEPT, day=None) -> dict:
     return {
         **date_fields("held_on", day or timezone.localdate() - timedelta(days=3)),
@@ -1341,6 +1365,7 @@ QUERY_PAGES = [
     ("organisation-detail", Role.BOARD_MEMBER, "/organisations/{organisation}/", 6, ("Person ", 20)),
     ("reviews", Role.BOARD_MEMBER, "/model/reviews/", 5, ('href="/model/reviews/', 31)),
     ("review-detail", Role.BOARD_MEMBER, "/model/reviews/{review}/", 7, ("Person ", 20)),  # + consultations
+    ("review-new", Role.BOARD_MEMBER, "/model/reviews/new/", 9, ("(Bulk organisation ", 20)),  # attendees
 ]
 
 

@@ -151,7 +151,11 @@ def test_the_declaration_page_names_the_bidders_only(client, tender, pending):
         assert f"<li>{name}</li>" in html
     assert "Alpha Services answers Delivery." not in html  # no bid content
     assert "method for outcome" not in html
-    assert "I have no conflict of interest" in html and "If you have a conflict, describe it" in html
+    assert "I have no conflict of interest" in html and "Describe the conflict" in html
+    # the details sit in the "yes" radio's conditional reveal, hidden until it is chosen (shown without JS)
+    assert 'value="yes" data-aria-controls="conditional-conflict-2"' in html
+    hidden = "govuk-radios__conditional govuk-radios__conditional--hidden"
+    assert f'class="{hidden}" id="conditional-conflict-2"' in html
 
 
 def test_declaring_no_conflict_opens_the_bids(client, tender, pending):
@@ -182,6 +186,7 @@ def test_a_conflict_needs_details_and_keeps_the_choice(client, tender, pending):
     assert response.status_code == 200
     assert f'<a href="#details">{services.CONFLICT_DETAILS_REQUIRED}</a>' in html
     assert 'value="yes" checked' in html
+    assert 'class="govuk-radios__conditional" id="conditional-conflict-2"' in html  # open, with its error
     assert PanelMember.objects.get(evaluator=pending).declaration == "pending"
 
 
@@ -219,7 +224,9 @@ def test_the_evaluate_page_shows_the_scale_and_the_bids(client, tender, evaluato
         assert name in html
         assert reverse("procurement:score_bid", args=[tender.reference, bid.pk]) in html
     assert html.count("0 of 5") == 3
-    assert "Submit all your scores" in html
+    # nothing to submit yet: the button waits until every line of every bid has a score
+    assert "You have 15 lines still to score." in html
+    assert "Submit all your scores" not in html
 
 
 def test_the_score_page_shows_the_bid_without_its_price(client, tender, evaluators):
@@ -358,6 +365,8 @@ def test_submitting_with_scores_missing_says_how_many(client, tender, evaluators
 def test_submitting_fixes_the_scores(client, tender, evaluators):
     client.force_login(evaluators[0])
     score_as(tender, evaluators[0], submit=False)
+    ready = _html(client.get(_urls(tender)["evaluate"]))
+    assert "You have scored every bid on every line." in ready and "Submit all your scores" in ready
     response = client.post(_urls(tender)["evaluate"], follow=True)
     html = _html(response)
     assert escape(evaluator_views.SCORES_SUBMITTED) in html

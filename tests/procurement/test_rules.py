@@ -541,3 +541,27 @@ def test_a_bid_passes_exactly_when_its_price_is_positive_and_its_commitments_are
     assert ("price" in problems) == (price is None or price <= 0)
     sound = all(code in OFFERED and quantity >= 0 for code, quantity in commitments)
     assert ("commitments" in problems) == (not sound)
+
+
+@pytest.mark.parametrize(
+    "bid_status, tender_status, won, deadline_passed, outcome",
+    [
+        ("withdrawn", "awarded", False, True, rules.BID_WITHDRAWN),
+        ("withdrawn", "published", False, False, rules.BID_WITHDRAWN),
+        ("submitted", "cancelled", False, True, rules.TENDER_CANCELLED),
+        ("draft", "published", False, False, rules.BID_STILL_OPEN),
+        ("draft", "closed", False, True, rules.BID_NOT_SUBMITTED),
+        ("draft", "awarded", False, True, rules.BID_NOT_SUBMITTED),
+        ("submitted", "published", False, False, rules.BID_STILL_OPEN),
+        ("submitted", "evaluating", False, True, rules.BID_STILL_OPEN),
+        ("submitted", "awarded", True, True, rules.BID_WON),
+        ("submitted", "awarded", False, True, rules.BID_NOT_SUCCESSFUL),
+    ],
+)
+def test_a_bids_outcome_in_the_suppliers_words(bid_status, tender_status, won, deadline_passed, outcome):
+    assert (
+        rules.bid_outcome(
+            bid_status=bid_status, tender_status=tender_status, won=won, deadline_passed=deadline_passed
+        )
+        == outcome
+    )

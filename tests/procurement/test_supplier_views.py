@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -6,13 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knowsley_sv.audit import audit_trail_for
-from knowsley_sv.models import AuditEvent
+from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
 from procurement import rules, services
-from procurement.models import Bid, SupplierMember, Tender
+from procurement.models import Award, Bid, SupplierMember, Tender
 
 from ..factories import UserFactory
+from .helpers import WORKED_EXAMPLE, publishable_tender, worked_example_tender
+
+QUERIES = 12  # the supplier's home (11 today), whatever the number of bids and contracts
 
 pytestmark = pytest.mark.django_db
 
@@ -278,3 +282,78 @@ def test_a_supplier_adds_a_colleague_who_can_bid_for_the_same_organisation(clien
     event = AuditEvent.objects.get(action="supplier.add_user")  # the admin cannot do this; the app records it
     assert (event.actor, event.after) == (supplier, {"user": colleague.user.pk})
     assert "Al Jones" in client.get(reverse("procurement:supplier_home")).content.decode()
+
+
+# --- The supplier's home: each bid's outcome and the contracts won -------------------------------------
+def _decided(commissioner, organisation, title: str, *, won: bool, contract: bool = False) -> Tender:
+    """A tender past its deadline with a bid from `organisation` and one from a rival, awarded to one of
+    them (directly: the evaluation is not what is tested here), and the contract entered if asked."""
+    tender = worked_example_tender(
+        commissioner,
+        suppliers={
+            f"{title} ours": WORKED_EXAMPLE["Gamma Works"],
+            f"{title} rival": WORKED_EXAMPLE["Beta Care"],
+        },
+    )
+    ours = tender.bids.get(supplier__name=f"{title} ours")
+    Bid.objects.filter(pk=ours.pk).update(supplier=organisation)
+    now = timezone.now()
+    Award.objects.create(
+        tender=tender,
+        bid=ours if won else tender.bids.get(supplier__name=f"{title} rival"),
+        results={},
+        awarded_by=commissioner,
+        awarded_at=now,
+        notice_published_at=now,
+        standstill_ends=timezone.localdate() - timedelta(days=1),
+    )
+    Tender.objects.filter(pk=tender.pk).update(title=title, status=Tender.Status.AWARDED)
+    if contract:
+        services.contract_enter(
+            tender=tender,
+            by=commissioner,
+            start_date=timezone.localdate() - timedelta(days=30),
+            end_date=timezone.localdate() + timedelta(days=300),
+            value=Decimal("50000"),
+        )
+    return tender
+
+
+def _row_with(html: str, title: str) -> str:
+    rows = [row.split("</tr>")[0] for row in html.split("<tr")[1:]]
+    rows = [row for row in rows if f">{title}</a>" in row]
+    assert len(rows) == 1, title
+    return " ".join(re.sub(r"<[^>]+>", " ", rows[0]).split())
+
+
+def test_the_supplier_home_says_what_became_of_each_bid_and_lists_the_contracts(
+    client, supplier, tender, django_assert_max_num_queries
+):
+    commissioner = User.objects.get(username="commissioner")
+    organisation = supplier.supplier_member.organisation
+    home = reverse("procurement:supplier_home")
+    assert "You have no contracts yet." in client.get(home).content.decode()
+    _decided(commissioner, organisation, "Home care", won=True, contract=True)
+    with django_assert_max_num_queries(QUERIES) as one:
+        client.get(home)
+
+    content = services.BidContent(price=Decimal("900"))
+    services.bid_save(tender=tender, by=supplier, content=content, submit=True)  # still open
+    withdrawn = publishable_tender(commissioner, title="Street lighting")
+    services.tender_publish(tender=withdrawn, by=commissioner)
+    bid = services.bid_save(tender=withdrawn, by=supplier, content=content, submit=True)
+    services.bid_withdraw(bid=bid, by=supplier)
+    _decided(commissioner, organisation, "Day centres", won=True, contract=True)
+    _decided(commissioner, organisation, "School meals", won=False)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(home).content.decode()
+    bids = html.split('caption--m">Contracts<')[0]
+    contracts = html.split('caption--m">Contracts<')[1].split("People who can bid")[0]
+    assert "Grounds maintenance Submitted" in _row_with(bids, "Grounds maintenance")
+    assert _row_with(bids, "Grounds maintenance").endswith(rules.BID_STILL_OPEN)
+    assert _row_with(bids, "Street lighting").endswith(rules.BID_WITHDRAWN)
+    for title in ("Home care", "Day centres"):
+        assert f"{rules.BID_WON} Assessment summary" in _row_with(bids, title)
+        assert _row_with(contracts, title).endswith("Red: well behind")  # a month in, nothing delivered
+    assert f"{rules.BID_NOT_SUCCESSFUL} Assessment summary" in _row_with(bids, "School meals")
+    assert "School meals" not in contracts and "Grounds maintenance" not in contracts

@@ -303,6 +303,7 @@ def _secrets(world, key: str) -> list[str]:
         "awarded tender": [world.awarded.reference],
         "supplier's price": ["123456.78", "123,456.78"],  # its bid on the open tender
         "supplier's name": ["Gamma Works"],
+        "supplier's contract": [f'href="/contracts/{world.contract.pk}/"'],
     }[key]
 
 
@@ -320,6 +321,7 @@ LISTS = [
     ("/contracts/", ["other supplier"], "awarded tender", "supplier"),
     ("/evaluate/", ["evaluator"], "open tender", None),
     ("/supplier/", ["other supplier"], "supplier's name", "supplier"),
+    ("/supplier/", ["other supplier"], "supplier's contract", "supplier"),
     ("/tenders/{op}/bid/", ["other supplier"], "supplier's price", "supplier"),
 ]
 
