@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from consultation.models import Consultation
 from consultation.selectors import RESPONSES_VERSION_KEY, cached_results
-from knowsley_sv import versioned_cache
+from knowsley_sv import formatting, versioned_cache
 from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
@@ -494,7 +494,7 @@ class Priorities:
     def note(self) -> str:
         if self.consultation is None:
             return NO_CONSULTATION
-        closed = f"{timezone.localdate(self.consultation.closes_at):%-d %B %Y}"
+        closed = formatting.day(self.consultation.closes_at)
         parts = []
         if self.has_split:
             parts.append(
@@ -506,7 +506,7 @@ class Priorities:
         if self.tenders:
             parts.append(
                 f"Tenders: {self.tenders} published since it closed with a social value weight, "
-                f"estimated value £{self.tenders_value:,.2f}."
+                f"estimated value {formatting.money(self.tenders_value)}."
             )
         else:
             parts.append(NO_TENDERS.format(title=self.consultation.title))
@@ -805,15 +805,15 @@ def display(value, kind: str) -> str:
     if kind == OUTCOME:
         return f"Outcome {value}"
     if kind == MONEY_GBP:
-        return f"£{value:,.2f}"
+        return formatting.money(value)
     if kind == PERCENT:
-        return f"{value:.1f}%"
+        return formatting.percentage(value)
     if kind == POINTS:
         return "0.0" if value == 0 else f"{value:+.1f}"
     if kind == COUNT:
         return f"{value:,}"
     if kind == DATE:
-        return f"{value:%-d %B %Y}"
+        return formatting.day(value)
     if kind == YES_NO:
         return "Yes" if value else "No"
     return str(value)
@@ -888,8 +888,8 @@ class Table:
 OUTCOME_COLUMNS = [
     Column("outcome", "Outcome", OUTCOME),
     Column("title", "Title"),
-    Column("committed_gbp", "Committed (£)", MONEY_GBP),
-    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+    Column("committed_gbp", "Committed", MONEY_GBP),
+    Column("delivered_gbp", "Delivered, verified", MONEY_GBP),
     Column("delivered_percent", "Delivered as % of committed", PERCENT),
     Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT),
 ]
@@ -932,7 +932,7 @@ def weighting_table(figures: Weighting) -> Table:
         columns=[
             Column("group", "Contracts let"),
             Column("contracts", "Contracts", COUNT),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
             Column("share_of_value_percent", "Share of value", PERCENT),
             Column("average_weight_percent", "Average social value weight", PERCENT),
             Column("value_weighted_average_weight_percent", "Average weight, by value", PERCENT),
@@ -956,7 +956,7 @@ def local_spend_table(figures: LocalSpend) -> Table:
         columns=[
             Column("group", "Organisations"),
             Column("contracts", "Contracts", COUNT),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
             Column("percent_of_all_contract_value", "Share of all contract value", PERCENT),
         ],
         rows=[[g.label, g.contracts, g.value, percent(g.value, total.value)] for g in figures.groups],
@@ -1266,8 +1266,8 @@ def recognition_table(rows: list[OrganisationValue]) -> Table:
             Column("sector", "Sector"),
             Column("local", "Local", YES_NO),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            Column("committed_gbp", "Committed", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified", MONEY_GBP),
         ],
         rows=[
             [
@@ -1295,8 +1295,8 @@ def sector_table(rows: list[SectorValue]) -> Table:
             Column("sector", "Sector"),
             Column("organisations", "Organisations", COUNT),
             Column("contracts", "Contracts", COUNT),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            Column("committed_gbp", "Committed", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified", MONEY_GBP),
         ],
         rows=[row(s.label, s.organisations, s.contracts, s.committed, s.delivered) for s in rows],
         foot=[
@@ -1324,9 +1324,9 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
             Column("contract", "Contract"),
             Column("start_date", "Starts", DATE),
             Column("end_date", "Ends", DATE),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
-            Column("committed_gbp", "Committed (£)", MONEY_GBP),
-            Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
+            Column("committed_gbp", "Committed", MONEY_GBP),
+            Column("delivered_gbp", "Delivered, verified", MONEY_GBP),
         ],
         rows=[
             [

@@ -20,6 +20,7 @@ from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, PUBLISH_NEEDS
 from consultation.models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 from consultation.rules import ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
 from consultation.selectors import WEIGHTING_NEEDS_POPULATIONS
+from knowsley_sv import formatting
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.retention import parse_period
 from knowsley_sv.roles import Role
@@ -648,7 +649,7 @@ def test_a_closed_consultation_refuses_answers_with_a_clear_page(client):
     consultation.save(update_fields=["closes_at"])  # a save: the public pages' cached copy goes with it
     page = client.post(url("check", consultation), {"email": "", "website": ""})
     assert page.status_code == 410
-    expected = services.CLOSED.format(closes=timezone.localtime(consultation.closes_at))
+    expected = services.CLOSED.format(closes=formatting.moment(consultation.closes_at))
     assert escape(expected) in text_of(page)
     assert not Response.objects.exists()
 
@@ -657,7 +658,7 @@ def test_a_consultation_not_open_yet_says_when_it_opens(client):
     consultation = upcoming_consultation()
     page = client.get(url("points", consultation))
     assert page.status_code == 403
-    expected = services.NOT_OPEN_YET.format(opens=timezone.localtime(consultation.opens_at))
+    expected = services.NOT_OPEN_YET.format(opens=formatting.moment(consultation.opens_at))
     assert escape(expected) in text_of(page)
 
 
@@ -1009,7 +1010,7 @@ def test_the_board_publishes_its_response_after_close(board):
 def test_the_board_response_is_refused_while_open(board):
     consultation = open_consultation()
     page = board.post(url("board_response", consultation), {"text": "Too soon"})
-    expected = services.NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at))
+    expected = services.NOT_CLOSED_YET.format(closes=formatting.moment(consultation.closes_at))
     assert_error(page, expected, inline=False)
     consultation.refresh_from_db()
     assert consultation.board_response == ""

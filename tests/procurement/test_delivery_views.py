@@ -356,8 +356,8 @@ def test_the_contract_page_shows_pounds_where_there_is_a_proxy(client, contract,
     services.line_verify(line=line, by=commissioner)
     client.force_login(supplier)
     html = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
-    # committed £10,000; expected 5.49 (£5,491.80); delivered 3 (£3,000.00); 0.5 of 6.1 waits for checks
-    assert "10 £10,000.00 5.49 £5,491.80 3 £3,000.00 0 54.63% Red" in row_text(html, f"kpi-{k[1].pk}")
+    # committed £10,000; expected 5.49 (£5,491.80); delivered 3 (£3,000); 0.5 of 6.1 waits for checks
+    assert "10 £10,000 5.49 £5,491.80 3 £3,000 0 54.63% Red" in row_text(html, f"kpi-{k[1].pk}")
     assert row_text(html, f"kpi-{k[6].pk}").endswith("people 2 1.10 0 0.50 0.00% Red")
 
 
@@ -550,7 +550,7 @@ def test_the_list_shows_each_contracts_worst_status_and_filters_by_it(
     html = client.get(reverse("procurement:contract_list")).content.decode()
     text = text_of(html)
     assert "2 contracts" in text
-    assert "Gamma Works" in text and "Delta Green" in text and "£125,000.00" in text and "£50,000.00" in text
+    assert "Gamma Works" in text and "Delta Green" in text and "£125,000" in text and "£50,000" in text
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)[1:]
     by_supplier = {("Gamma" if "Gamma" in r else "Delta"): text_of(r) for r in rows}
     assert by_supplier["Gamma"].endswith("Red 2") and by_supplier["Delta"].endswith("Green 0")
