@@ -8,6 +8,8 @@ Pure: no ORM, no request. Template filters over it are in knowsley_sv/templateta
     moment       11:59pm on 21 January 2027              (UK time, whatever the datetime's zone)
     money        £15,000 · £15,000.50 · -£20              (pence only when not whole pounds)
     amount_input 250000 · 250000.50                      (what a money box shows before it is changed)
+    number_input 3 · 2.5 · 1200                           (what a quantity box shows)
+    with_unit    Hours given (hours) · Hours (pro bono), in hours   (never doubled brackets)
     quantity     3 · 1,200 · 2.5                          (no ".00")
     percentage   12.5% · 100.0%                           (one decimal place, half up)
 """
@@ -91,9 +93,23 @@ def amount_input(value) -> str:
     return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
 
 
+def number_input(value) -> str:
+    """What a quantity text box holds before anyone types: "3", "2.5", "1200" (never "3.00" or "1E+3")."""
+    text = f"{_decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def quantity(value, places: int = 2) -> str:
     """ "3", "1,200", "2.5": a count or measure to at most `places` decimal places, no trailing zeros."""
     return _plain(_decimal(value), places=places, commas=True)
+
+
+def with_unit(label: str, unit: str) -> str:
+    """ "Quantity delivered (hours)"; "Volunteering (pro bono), in hours" when the label or the unit has
+    brackets of its own, so that brackets never nest or double up."""
+    if not unit:
+        return label
+    return f"{label}, in {unit}" if any(b in label + unit for b in "()") else f"{label} ({unit})"
 
 
 def percentage(value) -> str:

@@ -10,8 +10,8 @@ register = template.Library()
 
 
 def _over(function):
-    def apply(value, *args):
-        return "" if value is None or value == "" else function(value, *args)
+    def apply(value):
+        return "" if value is None or value == "" else function(value)
 
     apply.__doc__ = function.__doc__
     return apply
@@ -19,3 +19,9 @@ def _over(function):
 
 for _name in ("moment", "day", "time_of_day", "money", "amount_input", "quantity", "percentage"):
     register.filter(_name, _over(getattr(formatting, _name)))
+
+
+@register.filter
+def with_unit(label, unit):
+    """`{{ "Quantity delivered"|with_unit:kpi.unit }}`: never doubled brackets."""
+    return formatting.with_unit(str(label), unit or "")

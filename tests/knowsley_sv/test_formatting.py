@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from knowsley_sv import formatting
-from knowsley_sv.forms import parse_number
+from knowsley_sv.forms import AmountField, QuantityField, parse_number
 
 LONDON = formatting.DISPLAY_TIME_ZONE
 
@@ -86,6 +86,41 @@ def test_money_shows_pence_only_when_not_whole_pounds(value, money, amount_input
 )
 def test_a_quantity_has_no_trailing_zeros(value, shown):
     assert formatting.quantity(value) == shown
+
+
+def test_a_money_box_shows_whole_pounds_without_pence_and_keeps_what_was_typed():
+    field = AmountField(name="the value", example="£250,000")
+    assert [field.prepare_value(v) for v in (Decimal("250000.00"), Decimal("0.50"), "250,000.00")] == [
+        "250000",
+        "0.50",
+        "250,000.00",
+    ]
+    assert QuantityField(name="the quantity", example="3").prepare_value(Decimal("3.00")) == "3"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(Decimal("3.00"), "3"), (Decimal("2.50"), "2.5"), (Decimal("1200"), "1200"), (Decimal("1E+3"), "1000")],
+)
+def test_a_quantity_box_shows_the_figure_without_trailing_zeros(value, shown):
+    assert formatting.number_input(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "shown"),
+    [
+        ("Quantity delivered this period", "hours", "Quantity delivered this period (hours)"),
+        (
+            "6.3 Residents in clean-ups (recycling)",
+            "people",
+            "6.3 Residents in clean-ups (recycling), in people",
+        ),
+        ("Hours given", "hours (FTE)", "Hours given, in hours (FTE)"),
+        ("Hours given", "", "Hours given"),
+    ],
+)
+def test_a_unit_never_doubles_the_brackets(label, unit, shown):
+    assert formatting.with_unit(label, unit) == shown
 
 
 @pytest.mark.parametrize(
