@@ -13,6 +13,25 @@ from .models import Consultation, Response, WardPopulation
 RUNNING_TOTAL = (
     '<p class="govuk-body app-points-total" data-points-total="points" hidden aria-live="polite"></p>'
 )
+# The six boxes are one question: a fieldset whose legend asks it, carrying the total's error (GOV.UK's
+# error message pattern for a group), so a screen reader following the summary's link hears it there.
+POINTS_LEGEND = "How many points do you give each outcome?"
+
+
+def points_fieldset_open(legend: str) -> HTML:
+    return HTML(
+        '<div class="govuk-form-group{% if form.non_field_errors %} govuk-form-group--error{% endif %}">'
+        '<fieldset class="govuk-fieldset" id="points"'
+        '{% if form.non_field_errors %} aria-describedby="points-error"{% endif %}>'
+        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--m">{legend}</legend>'
+        '{% if form.non_field_errors %}<p id="points-error" class="govuk-error-message">'
+        "{% for error in form.non_field_errors %}"
+        '<span class="govuk-visually-hidden">Error:</span> {{ error }}'
+        "{% endfor %}</p>{% endif %}"
+    )
+
+
+POINTS_FIELDSET_CLOSE = "</fieldset></div>"
 HONEYPOT_FILLED = "Sorry, we could not accept this form. Please try again."
 COMMENT_MAX = 2000
 COMMENT_TOO_LONG = "Keep your answer under 2,000 characters"
@@ -45,6 +64,15 @@ class HoneypotMixin:
         return ""
 
 
+def points_input(attrs: dict) -> forms.TextInput:
+    """A points box with GOV.UK's "points" suffix (crispy-forms-gds has none). Still a TextInput, which is
+    how crispy-forms-gds knows to style it; the template is in the app's templates folder because Django's
+    form renderer looks there, not in the project's."""
+    widget = forms.TextInput(attrs=attrs)
+    widget.template_name = "consultation/widgets/points_input.html"
+    return widget
+
+
 class AllocationForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, outcomes: list[Outcome], **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +82,10 @@ class AllocationForm(HoneypotMixin, forms.Form):
             name = f"points_{outcome.number}"
             self.fields[name] = forms.CharField(
                 label=escape(f"Outcome {outcome.number}: {outcome.title}"),
+                help_text=escape(outcome.description),
                 required=False,
                 max_length=5,
-                widget=forms.TextInput(
+                widget=points_input(
                     attrs={
                         "inputmode": "numeric",
                         "spellcheck": "false",
@@ -68,8 +97,10 @@ class AllocationForm(HoneypotMixin, forms.Form):
             layout.append(Field.text(name, field_width=Fixed.THREE, label_size=Size.SMALL))
         self.add_honeypot()
         self.helper = gds_helper(
+            points_fieldset_open(POINTS_LEGEND),
             *layout,
             HTML(RUNNING_TOTAL),
+            HTML(POINTS_FIELDSET_CLOSE),
             HTML('<div class="app-honeypot" aria-hidden="true">'),
             Field.text(self.honeypot_name),
             HTML("</div>"),
@@ -252,11 +283,12 @@ class OfficerResponseForm(AllocationForm):
         self.helper = gds_helper(
             Field.radios("channel", legend_size=Size.SMALL, inline=True),
             Field("received_on"),
-            HTML('<h2 class="govuk-heading-m">Points</h2>'),
+            points_fieldset_open("Points"),
             *(
                 Field.text(f"points_{o.number}", field_width=Fixed.THREE, label_size=Size.SMALL)
                 for o in outcomes
             ),
+            HTML(POINTS_FIELDSET_CLOSE),
             HTML('<h2 class="govuk-heading-m">Comments</h2>'),
             *(Field.textarea(f"comment_{o.number}", label_size=Size.SMALL, rows=2) for o in outcomes),
             Field.textarea("missing", label_size=Size.SMALL, rows=2),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from knowsley_sv import formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from outcomes import services as outcome_services
@@ -16,12 +17,12 @@ from outcomes.models import Outcome, SocialValueModel, Ward
 from . import rules, selectors
 from .models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 
-NOT_OPEN_YET = "This consultation opens on {opens:%-d %B %Y at %-I:%M%p}."
-CLOSED = "This consultation closed on {closes:%-d %B %Y at %-I:%M%p}. Thank you for your interest."
+NOT_OPEN_YET = "This consultation opens at {opens}."
+CLOSED = "This consultation closed at {closes}. Thank you for your interest."
 RESPONSE_PUBLISHED = (
     "The board has published its response to this consultation, so no more answers can be entered."
 )
-NOT_CLOSED_YET = "The consultation is still open. Wait until it closes on {closes:%-d %B %Y}."
+NOT_CLOSED_YET = "The consultation is still open. Wait until it closes at {closes}."
 WITHDRAW_CLOSED = "The consultation has closed, so responses can no longer be withdrawn."
 NO_SUCH_RECEIPT = "We could not find a response with that receipt code. Check the code and try again."
 SPLIT_ALREADY_ADOPTED = "The proposed split was already adopted into version {version} on {on:%-d %B %Y}."
@@ -67,10 +68,10 @@ def check_accepting(consultation: Consultation, *, channel: str, now=None) -> No
     now = now or timezone.now()
     if now < consultation.opens_at:
         raise ValidationError(
-            NOT_OPEN_YET.format(opens=timezone.localtime(consultation.opens_at)), code="not_open"
+            NOT_OPEN_YET.format(opens=formatting.moment(consultation.opens_at)), code="not_open"
         )
     if channel == Response.Channel.ONLINE and now >= consultation.closes_at:
-        raise ValidationError(CLOSED.format(closes=timezone.localtime(consultation.closes_at)), code="closed")
+        raise ValidationError(CLOSED.format(closes=formatting.moment(consultation.closes_at)), code="closed")
     if consultation.board_response_published_at:
         raise ValidationError(RESPONSE_PUBLISHED, code="responded")
 
@@ -316,7 +317,7 @@ def comment_hide(*, comment: Comment, reason: str, by: User) -> Comment:
 def board_response_publish(*, consultation: Consultation, text: str, by: User) -> Consultation:
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not consultation.is_closed():
-        raise ValidationError(NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at)))
+        raise ValidationError(NOT_CLOSED_YET.format(closes=formatting.moment(consultation.closes_at)))
     consultation.board_response, consultation.board_response_published_at = text.strip(), timezone.now()
     consultation.full_clean()
     consultation.save(update_fields=["board_response", "board_response_published_at"])
@@ -329,7 +330,7 @@ def split_adopt(*, consultation: Consultation, split: dict[int, int], by: User) 
     """Make the proposed split the default shares of the draft model (a new draft if none is open)."""
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if not consultation.is_closed():
-        raise ValidationError(NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at)))
+        raise ValidationError(NOT_CLOSED_YET.format(closes=formatting.moment(consultation.closes_at)))
     if consultation.split_adopted_at:
         raise ValidationError(
             SPLIT_ALREADY_ADOPTED.format(

@@ -11,6 +11,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from knowsley_sv import formatting
+
 
 def gds_helper(*fields, submit: str = "Save and continue") -> FormHelper:
     helper = FormHelper()
@@ -157,7 +159,9 @@ class NumberField(forms.Field):
         return number
 
     def prepare_value(self, value):
-        return f"{value:f}" if isinstance(value, Decimal) else value  # never "1E+3"
+        if not isinstance(value, Decimal):
+            return value  # what was typed is kept as typed
+        return formatting.amount_input(value) if self.pounds else formatting.number_input(value)
 
 
 class AmountField(NumberField):

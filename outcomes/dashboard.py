@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from consultation.models import Consultation
 from consultation.selectors import RESPONSES_VERSION_KEY, cached_results
-from knowsley_sv import versioned_cache
+from knowsley_sv import formatting, versioned_cache
 from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
@@ -585,7 +585,7 @@ class Priorities:
     def note(self) -> str:
         if self.consultation is None:
             return NO_CONSULTATION
-        closed = f"{timezone.localdate(self.consultation.closes_at):%-d %B %Y}"
+        closed = formatting.day(self.consultation.closes_at)
         parts = []
         if self.has_split:
             parts.append(
@@ -597,7 +597,7 @@ class Priorities:
         if self.tenders:
             parts.append(
                 f"Tenders: {self.tenders} published since it closed with a social value weight, "
-                f"estimated value £{self.tenders_value:,.2f}."
+                f"estimated value {formatting.money(self.tenders_value)}."
             )
         else:
             parts.append(NO_TENDERS.format(title=self.consultation.title))
@@ -961,15 +961,15 @@ def display(value, kind: str) -> str:
     if kind == OUTCOME:
         return f"Outcome {value}"
     if kind == MONEY_GBP:
-        return f"£{value:,.2f}"
+        return formatting.money(value)
     if kind == PERCENT:
-        return f"{value:.1f}%"
+        return formatting.percentage(value)
     if kind == POINTS:
         return "0.0" if value == 0 else f"{value:+.1f}"
     if kind == COUNT:
         return f"{value:,}"
     if kind == DATE:
-        return f"{value:%-d %B %Y}"
+        return formatting.day(value)
     if kind == YES_NO:
         return "Yes" if value else "No"
     return str(value)
@@ -1082,17 +1082,17 @@ def outcome_columns(year: int | None = None) -> list[Column]:
     columns = [
         Column("outcome", "Outcome", OUTCOME),
         Column("title", "Title"),
-        Column("committed_gbp", f"Committed{when} (£)", MONEY_GBP),
+        Column("committed_gbp", f"Committed{when}", MONEY_GBP),
         Column("committed_quantities", f"Committed{when}, in the indicators' units"),
-        Column("delivered_gbp", f"Delivered, verified{when} (£)", MONEY_GBP),
+        Column("delivered_gbp", f"Delivered, verified{when}", MONEY_GBP),
         Column("delivered_quantities", f"Delivered, verified{when}, in the indicators' units"),
         Column("delivered_percent", "Delivered as % of committed", PERCENT),
     ]
     if year:
         before = short_year(year - 1)
         columns += [
-            Column("previous_year_committed_gbp", f"Committed, {before} (£)", MONEY_GBP),
-            Column("previous_year_delivered_gbp", f"Delivered, verified, {before} (£)", MONEY_GBP),
+            Column("previous_year_committed_gbp", f"Committed, {before}", MONEY_GBP),
+            Column("previous_year_delivered_gbp", f"Delivered, verified, {before}", MONEY_GBP),
         ]
     return [*columns, Column("commitments_without_proxy", "Commitments without a financial proxy", COUNT)]
 
@@ -1151,7 +1151,7 @@ def weighting_table(figures: Weighting) -> Table:
         columns=[
             Column("group", "Contracts let"),
             Column("contracts", "Contracts", COUNT),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
             Column("share_of_value_percent", "Share of value", PERCENT),
             Column("average_weight_percent", "Average social value weight", PERCENT),
             Column("value_weighted_average_weight_percent", "Average weight, by value", PERCENT),
@@ -1175,7 +1175,7 @@ def local_spend_table(figures: LocalSpend) -> Table:
         columns=[
             Column("group", "Organisations"),
             Column("contracts", "Contracts", COUNT),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
             Column("percent_of_all_contract_value", "Share of all contract value", PERCENT),
         ],
         rows=[[g.label, g.contracts, g.value, percent(g.value, total.value)] for g in figures.groups],
@@ -1531,9 +1531,9 @@ def data_changed() -> None:
 
 
 EXPECTED_COLUMNS = [
-    Column("committed_gbp", "Committed (£)", MONEY_GBP),
-    Column("expected_to_date_gbp", "Expected to date (£)", MONEY_GBP),
-    Column("delivered_gbp", "Delivered, verified (£)", MONEY_GBP),
+    Column("committed_gbp", "Committed", MONEY_GBP),
+    Column("expected_to_date_gbp", "Expected to date", MONEY_GBP),
+    Column("delivered_gbp", "Delivered, verified", MONEY_GBP),
     Column("delivered_of_expected_percent", "Delivered of expected", PERCENT),
     Column("commitments_with_illustrative_proxy", "Commitments priced with an illustrative proxy", COUNT),
 ]
@@ -1619,7 +1619,7 @@ def organisation_contracts_table(contracts: list[ContractValue]) -> Table:
             Column("contract", "Contract"),
             Column("start_date", "Starts", DATE),
             Column("end_date", "Ends", DATE),
-            Column("value_gbp", "Value (£)", MONEY_GBP),
+            Column("value_gbp", "Value", MONEY_GBP),
             *EXPECTED_COLUMNS,
         ],
         rows=[

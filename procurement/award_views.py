@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from knowsley_sv import formatting
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.forms import AmountField, GovDateField, add_service_errors, gds_helper
 from knowsley_sv.roles import Role
@@ -51,10 +52,6 @@ SUMMARY_FRAMING = (
 
 def _day(value) -> str:
     return f"{value:%A %-d %B %Y}"
-
-
-def _pounds(value) -> str:
-    return f"£{Decimal(value):,.2f}"
 
 
 # --- Evaluation report ---------------------------------------------------------------------------------
@@ -337,7 +334,7 @@ class ContractView(AwardMixin, ServiceFormView):
         messages.success(
             self.request,
             f"The contract is entered: {contract.start_date:%-d %B %Y} to {contract.end_date:%-d %B %Y}, "
-            f"{_pounds(contract.value)}.",
+            f"{formatting.money(contract.value)}.",
         )
         return self.award_url()
 

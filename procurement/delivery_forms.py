@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
+from knowsley_sv import formatting
 from knowsley_sv.forms import GovDateField, NumberRefused, gds_helper, parse_number
 
 from . import services
@@ -135,7 +136,7 @@ class LineAnswerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quantity"] = QuantityField(
             code=code,
-            label=escape(f"Quantity delivered this period ({unit})"),
+            label=escape(formatting.with_unit("Quantity delivered this period", unit)),
             help_text="Correct it if the figure you reported was wrong.",
         )
         self.order_fields(["answer", "quantity", "notes", "evidence"])

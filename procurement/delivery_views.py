@@ -26,6 +26,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from knowsley_sv import formatting
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
@@ -85,12 +86,8 @@ RATING_SAVED = "The performance rating to {day} is recorded."
 FILES_AGAIN = "Choose the files again: files are not kept when there is a problem with the page."
 
 
-def _day(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 def _period(start: date, end: date) -> str:
-    return f"{_day(start)} to {_day(end)}"
+    return f"{formatting.day(start)} to {formatting.day(end)}"
 
 
 def _not_yours(error: ValidationError) -> None:
@@ -448,7 +445,9 @@ class DeliveryReportView(ContractMixin, TemplateView):
             can_report=self.can_report,
             is_tender_commissioner=self.is_tender_commissioner,
             read_only_reason="" if self.can_report else READ_ONLY,
-            not_started="" if self.started else services.PERIOD_NOT_STARTED.format(start=_day(self.start)),
+            not_started=""
+            if self.started
+            else services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start)),
             back_url=self.contract_url(),
             general_errors=general_errors,
             field_errors=field_errors,
@@ -464,7 +463,7 @@ class DeliveryReportView(ContractMixin, TemplateView):
         if not self.can_report:
             raise PermissionDenied(READ_ONLY)
         if not self.started:
-            problem = services.PERIOD_NOT_STARTED.format(start=_day(self.start))
+            problem = services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start))
             return self.render_to_response(self.get_context_data(general_errors=[problem]))
         rows = self._rows(
             typed={
@@ -669,7 +668,7 @@ class RatingView(ContractMixin, ServiceFormView):
         except ValidationError as error:
             _not_yours(error)
             raise
-        messages.success(self.request, RATING_SAVED.format(day=_day(data["period_end"])))
+        messages.success(self.request, RATING_SAVED.format(day=formatting.day(data["period_end"])))
         return self.contract_url()
 
 

@@ -2,6 +2,7 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
+from knowsley_sv import formatting
 from knowsley_sv.forms import (
     AmountField,
     GovDateField,
@@ -197,7 +198,8 @@ class SocialValueForm(forms.Form):
             for indicator in outcome.indicators.all():
                 offer, target = f"offer_{indicator.pk}", f"target_{indicator.pk}"
                 self.fields[offer] = forms.BooleanField(
-                    label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"), required=False
+                    label=escape(formatting.with_unit(f"{indicator.code} {indicator.name}", indicator.unit)),
+                    required=False,
                 )
                 self.fields[target] = QuantityField(
                     name=f"the target for {indicator.code}",
@@ -410,7 +412,7 @@ class BidForm(forms.Form):
                 self.fields[name] = QuantityField(
                     name=f"the quantity for {indicator.code}",
                     example="12",
-                    label=escape(f"{indicator.code} {indicator.name} ({indicator.unit})"),
+                    label=escape(formatting.with_unit(f"{indicator.code} {indicator.name}", indicator.unit)),
                     help_text=f"Target: {item.target}" if item.target is not None else "",
                     required=False,
                 )

@@ -7,29 +7,13 @@ up to 95, not 100"), empty when there are none. Forms and services show the sent
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from zoneinfo import ZoneInfo
+
+from knowsley_sv import formatting
 
 MIN_SOCIAL_VALUE_WEIGHT = 10
 PENNY = Decimal("0.01")
 # Enough digits that no product or sum of 14-digit figures is rounded before the final penny.
 EXACT_PRECISION = 100
-# settings.TIME_ZONE, named here so that the rules need no Django settings.
-DISPLAY_TIME_ZONE = ZoneInfo("Europe/London")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 WEIGHTS_MUST_TOTAL_100 = "The price, quality and social value weights add up to {total}, not 100."
 WEIGHT_OUT_OF_RANGE = "The {name} weight is {weight}%. Enter a whole number from 0 to 100."
 SOCIAL_VALUE_UNDER_MINIMUM = (
@@ -109,42 +93,22 @@ def split_problems(*, shares: Mapping[int, int], indicators_offered: Mapping[int
     return problems
 
 
-def format_deadline(deadline: datetime) -> str:
-    """ "3 March 2027 at 12:00pm", in UK time; a naive datetime is taken to be UK time already."""
-    local = deadline.astimezone(DISPLAY_TIME_ZONE) if deadline.utcoffset() is not None else deadline
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {hour}:{local.minute:02d}{suffix}"
-
-
-def format_moment(moment: datetime) -> str:
-    """ "3:25pm on 2 December 2026", in UK time: when something happened, as a page tells it."""
-    local = moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local.minute:02d}{suffix} on {local.day} {MONTHS[local.month - 1]} {local.year}"
-
-
 def _day(moment: datetime) -> date:
-    return (moment.astimezone(DISPLAY_TIME_ZONE) if moment.utcoffset() is not None else moment).date()
-
-
-def _day_text(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return formatting.uk_time(moment).date()
 
 
 def tender_period_problems(*, published: datetime, deadline: datetime, minimum_days: int) -> list[str]:
     """The tendering period: the deadline's day (UK time) is at least `minimum_days` calendar days after the
     day of publication, or of republication after a withdrawal, which starts the count again.
 
-    Published on 1 March 2027 with a 25-day minimum, a deadline at 12:00pm on 26 March 2027 is allowed and
+    Published on 1 March 2027 with a 25-day minimum, a deadline at midday on 26 March 2027 is allowed and
     one on 25 March 2027 is refused, whatever the time of day of either."""
     earliest = _day(published) + timedelta(days=minimum_days)
     if _day(deadline) >= earliest:
         return []
     return [
         TENDER_PERIOD_TOO_SHORT.format(
-            days=minimum_days, published=_day_text(_day(published)), earliest=_day_text(earliest)
+            days=minimum_days, published=formatting.day(_day(published)), earliest=formatting.day(earliest)
         )
     ]
 
@@ -154,10 +118,10 @@ def deadline_change_problems(*, before: datetime, after: datetime, ever_publishe
     after a withdrawal included). Bids or not: a rule that held only when bids exist would tell the council
     whether any do, which the seal forbids (DESIGN §5.2).
 
-    Published with a deadline of 26 March 2027 at 12:00pm: 2 April is allowed, 26 March again is allowed,
+    Published with a deadline of midday on 26 March 2027: 2 April is allowed, 26 March again is allowed,
     25 March is refused; a tender never published may move its deadline anywhere in the future."""
     if ever_published and after < before:
-        return [DEADLINE_ONLY_LATER.format(deadline=format_deadline(before))]
+        return [DEADLINE_ONLY_LATER.format(deadline=formatting.moment(before))]
     return []
 
 
@@ -192,7 +156,7 @@ def problems_by_step(
             split_problems(shares=shares, indicators_offered=indicators_offered) if social_value != 0 else []
         ),
         "details": (
-            [DEADLINE_PASSED.format(deadline=format_deadline(deadline))]
+            [DEADLINE_PASSED.format(deadline=formatting.moment(deadline))]
             if deadline <= now
             else tender_period_problems(published=now, deadline=deadline, minimum_days=minimum_days)
         ),

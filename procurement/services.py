@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from knowsley_sv import formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
@@ -59,12 +60,6 @@ NOT_OPENABLE = "The tender is {status}, so its bids cannot be opened."
 BIDS_SEALED = "Bids stay sealed until the deadline, {deadline}."
 
 
-def _deadline_text(tender: Tender) -> str:
-    return f"{timezone.localtime(tender.deadline):%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace(
-        "PM", "pm"
-    )
-
-
 def _tender_snapshot(tender: Tender) -> dict:
     return {
         "status": tender.status,
@@ -96,9 +91,7 @@ def _check_fields(fields: dict) -> None:
     their figures named, before the database constraints are reached."""
     problems = {}
     if "deadline" in fields and fields["deadline"] <= timezone.now():
-        problems["deadline"] = rules.DEADLINE_PASSED.format(
-            deadline=rules.format_deadline(fields["deadline"])
-        )
+        problems["deadline"] = rules.DEADLINE_PASSED.format(deadline=formatting.moment(fields["deadline"]))
     weights = ("price_weight", "quality_weight", "social_value_weight")
     if all(name in fields for name in weights):
         found = rules.weight_problems(
@@ -328,7 +321,7 @@ def _open_tender_for_bids(tender: Tender, now) -> Tender:
     if tender.status != Tender.Status.PUBLISHED:
         raise ValidationError(NOT_OPEN_FOR_BIDS, code="not_open")
     if tender.deadline_passed(now):
-        raise ValidationError(LATE.format(deadline=_deadline_text(tender)), code="late")
+        raise ValidationError(LATE.format(deadline=formatting.moment(tender.deadline)), code="late")
     return tender
 
 
@@ -504,7 +497,7 @@ def bids_open(*, tender: Tender, by: User, now=None) -> Tender:
     if tender.status != Tender.Status.PUBLISHED:
         raise ValidationError(NOT_OPENABLE.format(status=tender.get_status_display().lower()))
     if not tender.deadline_passed(now):
-        raise ValidationError(BIDS_SEALED.format(deadline=_deadline_text(tender)))
+        raise ValidationError(BIDS_SEALED.format(deadline=formatting.moment(tender.deadline)))
     if tender.status == Tender.Status.PUBLISHED:
         tender.status = Tender.Status.CLOSED
         tender.save(update_fields=["status"])

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from django_ratelimit.core import is_ratelimited
 
+from knowsley_sv import formatting
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.forms import add_service_errors
@@ -495,7 +496,7 @@ class BidView(SupplierMixin, TemplateView):
             tender=self.tender,
             bid=self.bid,
             committed=committed,
-            submitted_at=rules.format_moment(self.bid.submitted_at)
+            submitted_at=formatting.moment(self.bid.submitted_at)
             if self.bid and self.bid.submitted_at
             else "",
             open=self.tender.status == Tender.Status.PUBLISHED and not self.tender.deadline_passed(),
@@ -529,7 +530,7 @@ def _bid_saved_message(bid: Bid, submitted_before) -> str:
     """What just happened to the bid, exactly: on a submitted bid every save is a resubmission."""
     if bid.status != Bid.Status.SUBMITTED:
         return BID_DRAFT_SAVED
-    when = rules.format_moment(bid.submitted_at)
+    when = formatting.moment(bid.submitted_at)
     if submitted_before is None:
         return BID_SUBMITTED.format(when=when)
     if bid.submitted_at == submitted_before:

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "knowsley_sv.context_processors.service",
             ],
+            "builtins": ["knowsley_sv.templatetags.formatting"],  # |moment |day |money |quantity |percentage
         },
     },
 ]

@@ -2,6 +2,7 @@
 every page. The live server runs in a thread of the test process."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -77,6 +78,8 @@ def assert_accessible():
             )
             + f"\non {page.url}"
         )
+        clock = re.search(r"\d\s?[ap]\.m\.", page.inner_text("body"))  # Django's "3:25p.m.": use |moment
+        assert clock is None, f"{clock and clock[0]!r} on {page.url}"
 
     return check
 

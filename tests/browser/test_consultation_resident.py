@@ -309,7 +309,7 @@ def test_a_closed_consultation_refuses_answers_and_shows_its_results(
     answer = page.goto(f"{live_server.url}/consultations/closed/respond/points/")
     assert answer is not None and answer.status == 410
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.locator("main")).to_contain_text(re.compile(r"This consultation closed on .+\. Thank you"))
+    expect(page.locator("main")).to_contain_text(re.compile(r"This consultation closed at .+\. Thank you"))
     expect(page.get_by_role("textbox")).to_have_count(0)
     assert_accessible(page)
 

@@ -124,7 +124,7 @@ def test_the_board_filters_the_dashboard_and_downloads_a_table(
     board.get_by_label("Outcome", exact=True).select_option(value="1")
     board.get_by_role("button", name="Apply filters").click()
     expect(board).to_have_url(re.compile(r"outcome=1"))
-    expect(board.locator("main")).to_contain_text("2,000.00")  # 2 verified × £1,000
+    expect(board.locator("main")).to_contain_text("£2,000")  # 2 verified × £1,000
     assert_accessible(board)
     with board.expect_download() as download:
         board.locator("a[href*='social_value.csv']").first.click()

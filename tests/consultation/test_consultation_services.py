@@ -52,10 +52,10 @@ def test_a_response_stores_six_allocations_and_comments_and_no_personal_data():
 
 def test_online_answers_only_while_open():
     upcoming = make_consultation(slug="later", open_now=False)
-    with pytest.raises(ValidationError, match="This consultation opens on"):
+    with pytest.raises(ValidationError, match="This consultation opens at"):
         services.response_submit(consultation=upcoming, answers=answers())
     closed = make_consultation(slug="done", closed=True)
-    with pytest.raises(ValidationError, match="This consultation closed on"):
+    with pytest.raises(ValidationError, match="This consultation closed at"):
         services.response_submit(consultation=closed, answers=answers())
 
 

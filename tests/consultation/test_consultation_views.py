@@ -111,7 +111,7 @@ def test_results_of_an_open_consultation_are_not_public_and_steps_of_a_closed_on
     assert client.get(reverse("consultation:results", args=[open_consultation.slug])).status_code == 403
     closed_step = client.get(reverse("consultation:points", args=[closed_consultation.slug]))
     assert closed_step.status_code == 410
-    assert "This consultation closed on" in closed_step.content.decode()
+    assert "This consultation closed at" in closed_step.content.decode()
 
 
 def _post_points(client, consultation, values):

@@ -20,6 +20,7 @@ from consultation.models import (
 )
 from consultation.rules import AT_MOST_100, ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
 from consultation.services import Answers
+from knowsley_sv import formatting
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
 from outcomes.models import Outcome, SocialValueModel, Ward
@@ -193,14 +194,14 @@ def test_no_email_no_contact_record(open_consultation):
 def test_submit_refuses_before_opening(upcoming_consultation):
     with pytest.raises(ValidationError) as excinfo:
         services.response_submit(consultation=upcoming_consultation, answers=answers())
-    expected = services.NOT_OPEN_YET.format(opens=timezone.localtime(upcoming_consultation.opens_at))
+    expected = services.NOT_OPEN_YET.format(opens=formatting.moment(upcoming_consultation.opens_at))
     assert excinfo.value.messages == [expected]
     assert excinfo.value.code == "not_open"
     assert not Response.objects.exists()
 
 
 def test_paper_entry_also_refuses_before_opening(upcoming_consultation, commissioner):
-    with pytest.raises(ValidationError, match="This consultation opens on"):
+    with pytest.raises(ValidationError, match="This consultation opens at"):
         services.response_submit(
             consultation=upcoming_consultation,
             answers=answers(),
@@ -212,7 +213,7 @@ def test_paper_entry_also_refuses_before_opening(upcoming_consultation, commissi
 def test_online_submit_refuses_after_closing(closed_consultation):
     with pytest.raises(ValidationError) as excinfo:
         services.response_submit(consultation=closed_consultation, answers=answers())
-    expected = services.CLOSED.format(closes=timezone.localtime(closed_consultation.closes_at))
+    expected = services.CLOSED.format(closes=formatting.moment(closed_consultation.closes_at))
     assert excinfo.value.messages == [expected]
     assert excinfo.value.code == "closed"
     assert not Response.objects.exists()
@@ -479,7 +480,7 @@ def test_comment_hide_needs_a_reason(open_consultation, board):
 def test_board_response_publish_refuses_while_open(open_consultation, board):
     with pytest.raises(ValidationError) as excinfo:
         services.board_response_publish(consultation=open_consultation, text="Too soon", by=board)
-    expected = services.NOT_CLOSED_YET.format(closes=timezone.localtime(open_consultation.closes_at))
+    expected = services.NOT_CLOSED_YET.format(closes=formatting.moment(open_consultation.closes_at))
     assert excinfo.value.messages == [expected]
     open_consultation.refresh_from_db()
     assert open_consultation.board_response_published_at is None

@@ -16,10 +16,11 @@ from django.utils.html import escape
 
 from consultation import selectors, services
 from consultation import urls as consultation_urls
-from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, PUBLISH_NEEDS_TEXT
+from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, POINTS_LEGEND, PUBLISH_NEEDS_TEXT
 from consultation.models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 from consultation.rules import ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
 from consultation.selectors import WEIGHTING_NEEDS_POPULATIONS
+from knowsley_sv import formatting
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.retention import parse_period
 from knowsley_sv.roles import Role
@@ -494,6 +495,14 @@ def test_the_resident_journey(client):
     assert not error_summary(page)
     for number in range(1, 7):
         assert f'name="points_{number}"' in text_of(page)
+    # one question in a fieldset; each box with its outcome's description as a hint and a "points" suffix
+    assert f"{POINTS_LEGEND}</legend>" in text_of(page) and 'id="points" aria-describedby' not in text_of(
+        page
+    )
+    for outcome in consultation.model.outcomes.all():
+        assert f'id="id_points_{outcome.number}_hint" class="govuk-hint">' in text_of(page)
+        assert escape(outcome.description) in text_of(page)
+    assert text_of(page).count(">points</div>") == 6
 
     # Not a number: the error names the outcome and the typed value is kept
     page = client.post(url("points", consultation), points_data({1: "abc", 2: 50, 3: 50}))
@@ -503,7 +512,10 @@ def test_the_resident_journey(client):
 
     # Adds up to 90: the total is said
     page = client.post(url("points", consultation), points_data({1: 40, 2: 30, 3: 20}))
-    assert_error(page, MUST_TOTAL_100.format(total=90), inline=False)
+    assert_error(page, MUST_TOTAL_100.format(total=90))
+    # ...at the group of boxes too, not only in the summary: the fieldset is described by the error
+    assert '<fieldset class="govuk-fieldset" id="points" aria-describedby="points-error">' in text_of(page)
+    assert '<p id="points-error" class="govuk-error-message">' in text_of(page)
     assert "Your points add up to <strong>90</strong>" in text_of(page)
     assert 'value="40"' in text_of(page) and 'value="30"' in text_of(page) and 'value="20"' in text_of(page)
 
@@ -534,6 +546,9 @@ def test_the_resident_journey(client):
     for number, points in SPLIT.items():
         assert f"{points} points" in body
         assert f"Outcome {number}:" in body
+    for number in range(1, 7):  # each Change goes to its own box
+        assert f'{url("points", consultation)}#id_points_{number}"' in body
+        assert f'{url("comments", consultation)}#id_comment_{number}"' in body
     assert "More apprenticeships for young people" in body
     assert "Cleaner parks" in body
     assert "Public transport" in body
@@ -665,7 +680,7 @@ def test_a_closed_consultation_refuses_answers_with_a_clear_page(client):
     consultation.save(update_fields=["closes_at"])  # a save: the public pages' cached copy goes with it
     page = client.post(url("check", consultation), {"email": "", "website": ""})
     assert page.status_code == 410
-    expected = services.CLOSED.format(closes=timezone.localtime(consultation.closes_at))
+    expected = services.CLOSED.format(closes=formatting.moment(consultation.closes_at))
     assert escape(expected) in text_of(page)
     assert not Response.objects.exists()
 
@@ -674,7 +689,7 @@ def test_a_consultation_not_open_yet_says_when_it_opens(client):
     consultation = upcoming_consultation()
     page = client.get(url("points", consultation))
     assert page.status_code == 403
-    expected = services.NOT_OPEN_YET.format(opens=timezone.localtime(consultation.opens_at))
+    expected = services.NOT_OPEN_YET.format(opens=formatting.moment(consultation.opens_at))
     assert escape(expected) in text_of(page)
 
 
@@ -897,7 +912,7 @@ def test_a_board_member_enters_an_event_response_after_close(board, board_user):
 def test_officer_entry_refuses_bad_points_with_the_same_messages(commissioner, points, message):
     consultation = open_consultation()
     page = commissioner.post(url("officer_response", consultation), officer_data(points))
-    assert_error(page, message, inline=message.startswith("Your points") is False)
+    assert_error(page, message)
     assert not Response.objects.exists()
 
 
@@ -1048,7 +1063,7 @@ def test_the_board_publishes_its_response_after_close(board):
 def test_the_board_response_is_refused_while_open(board):
     consultation = open_consultation()
     page = board.post(url("board_response", consultation), {"text": "Too soon"})
-    expected = services.NOT_CLOSED_YET.format(closes=timezone.localtime(consultation.closes_at))
+    expected = services.NOT_CLOSED_YET.format(closes=formatting.moment(consultation.closes_at))
     assert_error(page, expected, inline=False)
     consultation.refresh_from_db()
     assert consultation.board_response == ""

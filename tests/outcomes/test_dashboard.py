@@ -612,7 +612,7 @@ def test_residents_priorities_against_tender_weighting(data):
     ]
     assert figures.note == (
         "Residents: the proposed split of Priorities 2025 (closed 30 April 2025, 10 responses). "
-        "Tenders: 2 published since it closed with a social value weight, estimated value £300,000.00."
+        "Tenders: 2 published since it closed with a social value weight, estimated value £300,000."
     )
     table = dashboard.priorities_table(figures)
     assert [c.text for c in table.body[5]] == ["Outcome 6", data.titles[6], "20.0%", "13.3%", "-6.7"]
@@ -694,23 +694,23 @@ def test_the_dashboard_shows_every_figure(data, board_client):
         "review",
     ]
     assert cells(tables["social_value"].footer) == [
-        ["All outcomes", "", "£14,250.00", "", "£11,950.00", "", "83.9%", "1"]
+        ["All outcomes", "", "£14,250", "", "£11,950", "", "83.9%", "1"]
     ]
     assert cells(tables["social_value"].body)[0][2:] == [
-        "£12,000.00",
+        "£12,000",
         "12 full-time equivalent years",
-        "£10,000.00",
+        "£10,000",
         "10 full-time equivalent years",
         "83.3%",
         "0",
     ]
     assert cells(tables["weighting"].footer) == [
-        ["All contracts let", "2", "£190,000.00", "100.0%", "10.0%", "15.8%"]
+        ["All contracts let", "2", "£190,000", "100.0%", "10.0%", "15.8%"]
     ]
     assert cells(tables["local_spend"].body)[1] == [
         "Small and medium-sized enterprises (SMEs)",
         "1",
-        "£40,000.00",
+        "£40,000",
         "21.1%",
     ]
     assert [row[2] for row in cells(tables["rag"].body)] == ["0", "1", "1", "0"]
@@ -739,8 +739,7 @@ def test_the_dashboard_shows_every_figure(data, board_client):
         'role="region" aria-labelledby="table-social_value-caption" tabindex="0">' in html
     )  # scrolls at 320 px
     assert (
-        '<td class="govuk-table__cell govuk-table__cell--numeric" data-value="12000.00">£12,000.00</td>'
-        in html
+        '<td class="govuk-table__cell govuk-table__cell--numeric" data-value="12000.00">£12,000</td>' in html
     )
     assert '<th scope="row" class="govuk-table__header app-nowrap">Outcome 1</th>' in html
     assert 'href="/dashboard/social_value.csv?year=all&amp;outcome=all&amp;sector=all"' in html
@@ -769,18 +768,18 @@ def test_the_dashboard_filters(data, commissioner_client):
         [
             "Outcome 1",
             data.titles[1],
-            "£2,000.00",
+            "£2,000",
             "2 full-time equivalent years",
-            "£2,000.00",
+            "£2,000",
             "2 full-time equivalent years",
             "100.0%",
-            "£0.00",
-            "£0.00",
+            "£0",
+            "£0",
             "0",
         ]
     ]
     assert tables["social_value"].foot == []
-    assert cells(tables["weighting"].footer)[0][1:3] == ["1", "£40,000.00"]
+    assert cells(tables["weighting"].footer)[0][1:3] == ["1", "£40,000"]
     assert [row[0] for row in cells(tables["priorities"].body)] == ["Outcome 1"]
     html = response.content.decode()
     assert '<option value="2025" selected>April 2025 to March 2026</option>' in html
@@ -813,7 +812,7 @@ def test_unknown_filters_show_a_message_and_the_unfiltered_figures(data, board_c
     assert response.context["filters"] == Filters()
     assert response.context["problems"] == [message]
     assert f'<p class="govuk-body">{message}</p>' in response.content.decode()
-    assert cells(response.context["tables"]["social_value"].footer)[0][4] == "£11,950.00"
+    assert cells(response.context["tables"]["social_value"].footer)[0][4] == "£11,950"
 
 
 def test_an_unknown_value_is_escaped_in_the_message(data, board_client):
@@ -1116,13 +1115,13 @@ def test_dashboard_queries_do_not_grow_with_contracts(data, board_client, django
         response = board_client.get(url)
     # 1,000 bulk contracts of £900 each with the 2 of the fixed set: 190,000 + 900,000
     assert cells(response.context["tables"]["local_spend"].footer) == [
-        ["All contracts let", "1,002", "£1,090,000.00", "100.0%"]
+        ["All contracts let", "1,002", "£1,090,000", "100.0%"]
     ]
     assert len(cold) == small
     # Again, from the shared cache: the same figures with fewer queries.
     with django_assert_max_num_queries(WARM_DASHBOARD_QUERIES):
         response = board_client.get(url)
-    assert "£1,090,000.00" in response.content.decode()
+    assert "£1,090,000" in response.content.decode()
     cache.clear()
     assert count_queries(board_client, url, filtered) == small_filtered
     export = reverse("outcomes:dashboard_export", kwargs={"table": "rag", "fmt": "xlsx"})
@@ -1141,19 +1140,19 @@ def local_spend_footer(board_client) -> list[list[str]]:
 
 
 def test_a_save_shows_on_the_cached_dashboard_at_once(data, board_client, django_capture_on_commit_callbacks):
-    assert local_spend_footer(board_client) == [["All contracts let", "2", "£190,000.00", "100.0%"]]
+    assert local_spend_footer(board_client) == [["All contracts let", "2", "£190,000", "100.0%"]]
     data.b.value = D("60000")
     with django_capture_on_commit_callbacks(execute=True):
         data.b.save()  # any save of the dashboard's data: the admin's, a service's
-    assert local_spend_footer(board_client) == [["All contracts let", "2", "£210,000.00", "100.0%"]]
+    assert local_spend_footer(board_client) == [["All contracts let", "2", "£210,000", "100.0%"]]
 
 
 def test_a_bulk_write_shows_once_it_says_so(data, board_client):
     assert local_spend_footer(board_client)[0][1] == "2"
     Contract.objects.filter(pk=data.b.pk).update(value=D("60000"))  # no post_save
-    assert local_spend_footer(board_client)[0][2] == "£190,000.00"  # the cached figure, until...
+    assert local_spend_footer(board_client)[0][2] == "£190,000"  # the cached figure, until...
     dashboard.data_changed()
-    assert local_spend_footer(board_client)[0][2] == "£210,000.00"
+    assert local_spend_footer(board_client)[0][2] == "£210,000"
 
 
 def test_a_response_leaves_the_contract_tables_in_the_cache(data, django_assert_num_queries):
@@ -1273,9 +1272,9 @@ def test_the_recognition_page_is_public(data, client):
             "Private sector",
             "Yes",
             "1",
-            "£3,250.00",
-            "£3,250.00",
-            "£3,200.00",
+            "£3,250",
+            "£3,250",
+            "£3,200",
             "98.5%",
             "0",
         ],
@@ -1284,16 +1283,17 @@ def test_the_recognition_page_is_public(data, client):
             "Voluntary and community sector",
             "Yes",
             "1",
-            "£11,000.00",
-            "£11,000.00",
-            "£8,750.00",
+            "£11,000",
+            "£11,000",
+            "£8,750",
             "79.5%",
             "0",
         ],
     ]
     assert cells(response.context["sectors"].footer) == [
-        ["All sectors", "2", "2", "£14,250.00", "£14,250.00", "£11,950.00", "83.9%", "0"]
+        ["All sectors", "2", "2", "£14,250", "£14,250", "£11,950", "83.9%", "0"]
     ]
+    assert cells(response.context["sectors"].footer) == [["All sectors", "2", "2", "£14,250", "£11,950"]]
     html = response.content.decode()
     url = reverse("outcomes:organisation_recognition", kwargs={"pk": data.charity.pk})
     assert f'<a class="govuk-link" href="{url}">Merseyside Care Trust</a>' in html
@@ -1349,10 +1349,10 @@ def test_an_organisations_recognition_page(data, client):
             "DASH-001: Service DASH-001",
             "1 July 2025",
             "31 March 2026",
-            "£150,000.00",
-            "£11,000.00",
-            "£11,000.00",
-            "£8,750.00",
+            "£150,000",
+            "£11,000",
+            "£11,000",
+            "£8,750",
             "79.5%",
             "0",
         ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from knowsley_sv import formatting
 from knowsley_sv.roles import Role
 from outcomes.models import Organisation
 from procurement import award_views, scoring, selectors, services
@@ -212,11 +213,11 @@ def test_the_report_shows_designs_worked_example_to_the_penny_in_rank_order(clie
     for row, lines_row in zip(rows, breakdown, strict=True):
         name = row[0]
         price, *lines = WORKED_LINES[name]
-        assert row[1] == f"£{Decimal(price):,}"
+        assert row[1] == formatting.money(price)
         assert tuple(row[2:6]) == WORKED_EXAMPLE_TABLE[name][:4]
         assert row[6:] == [str(WORKED_EXAMPLE_TABLE[name][4])]
         assert lines_row[1:11] == list(lines)
-        assert lines_row[11:] == ["£0.00"]  # the adopted model ships no proxy values for these indicators
+        assert lines_row[11:] == ["£0"]  # the adopted model ships no proxy values for these indicators
     text = page_text(response)
     assert "Sub-totals and totals are worked out from the exact figures" in text
     assert "Tied:" not in text and "Flagged:" not in text  # legends only for what the tables show
@@ -230,7 +231,7 @@ def test_the_report_shows_designs_worked_example_to_the_penny_in_rank_order(clie
 
 def test_the_report_prices_have_thousands_separators(client, evaluated, commissioner):
     rows = results_rows(signed_in(client, commissioner).get(url("report", evaluated)))
-    assert [row[1] for row in rows] == ["£125,000.00", "£100,000.00", "£80,000.00"]
+    assert [row[1] for row in rows] == ["£125,000", "£100,000", "£80,000"]
 
 
 def test_the_report_marks_flagged_rows_and_bids_not_ranked(client, tender, commissioner):
@@ -620,7 +621,7 @@ def test_the_contract_is_entered_after_the_standstill(client, awarded, commissio
     signed_in(client, commissioner)
     assert f'href="{url("contract", awarded)}"' in client.get(url("award", awarded)).content.decode()
     form = client.get(url("contract", awarded)).content.decode()
-    assert 'name="value" value="125000.00"' in form and 'inputmode="decimal"' in form
+    assert 'name="value" value="125000"' in form and 'inputmode="decimal"' in form
     assert 'name="start_date_0"' in form and 'name="start_date_2"' in form
     response = client.post(url("contract", awarded), CONTRACT, follow=True)
     assert response.redirect_chain == [(url("award", awarded), 302)]
@@ -631,8 +632,8 @@ def test_the_contract_is_entered_after_the_standstill(client, awarded, commissio
         Decimal("125000.00"),
     )
     text = page_text(response)
-    assert "The contract is entered: 1 February 2027 to 31 January 2028, £125,000.00." in text
-    assert "Starts 1 February 2027 Ends 31 January 2028 Value £125,000.00" in text
+    assert "The contract is entered: 1 February 2027 to 31 January 2028, £125,000." in text
+    assert "Starts 1 February 2027 Ends 31 January 2028 Value £125,000" in text
     again = client.get(url("contract", awarded), follow=True)
     assert services.CONTRACT_ALREADY in page_text(again)
 
@@ -679,9 +680,9 @@ def test_a_bidders_summary_shows_its_scores_and_reasons_and_the_winners(client, 
     assert winner[0] == ["Q1 Delivery", "100", "20.00 of 20", "Panel agreed 100 for Gamma Works Q1"]
     assert "The winning bid: Gamma Works" in text
     assert "total score of 78.80 out of 100" in text
-    assert "Price £100,000.00, scoring 40.00 of 50 Quality 20.00 of 30 Social value 13.20 of 20" in text
+    assert "Price £100,000, scoring 40.00 of 50 Quality 20.00 of 30 Social value 13.20 of 20" in text
     assert "Total 73.20 of 100 Rank 2 of 3 bids ranked" in text
-    assert "Price £125,000.00, scoring 32.00 of 50 Quality 28.00 of 30 Social value 18.80 of 20" in text
+    assert "Price £125,000, scoring 32.00 of 50 Quality 28.00 of 30 Social value 18.80 of 20" in text
     assert "Total 78.80 of 100 Rank 1 of 3 bids ranked" in text
     assert "Your bid was the successful one" not in text
 

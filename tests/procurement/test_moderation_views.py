@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
+from knowsley_sv import formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.roles import Role
 from procurement import moderation_views, services
@@ -148,8 +148,8 @@ def test_declarations_and_submissions_are_shown(signed_in, tender, commissioner)
     text = page(signed_in.get(url("panel", tender)))
     assert "Not yet declared" in text and "No conflict of interest" in text
     assert "Conflict of interest declared" in text and "I advise &lt;Beta Care&gt;." in text
-    submitted = timezone.localtime(PanelMember.objects.get(evaluator=bob).submitted_at)
-    assert f"Yes, {submitted:%-d %b %Y}, " in text
+    submitted = PanelMember.objects.get(evaluator=bob).submitted_at
+    assert f"Yes, {formatting.moment(submitted)}<" in text
     assert text.count(">No</td>") == 2
 
 

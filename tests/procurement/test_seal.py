@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from knowsley_sv import formatting
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.roles import Role
 from procurement import rules, selectors, services
@@ -222,13 +223,13 @@ def test_withdrawing_cannot_pull_the_deadline_forward_to_open_the_bids_early(cli
     refused = client.post(edit, _details_with_deadline(tender, timezone.localdate()))
     assert refused.status_code == 200
     assert refused.context["form"].errors["deadline_on"] == [
-        rules.DEADLINE_ONLY_LATER.format(deadline=rules.format_deadline(original))
+        rules.DEADLINE_ONLY_LATER.format(deadline=formatting.moment(original))
     ]
     earlier = original - timedelta(days=1)
     with pytest.raises(ValidationError) as error:
         services.tender_update(tender=tender, by=owner, deadline=earlier)
     assert error.value.message_dict == {
-        "deadline": [rules.DEADLINE_ONLY_LATER.format(deadline=rules.format_deadline(original))]
+        "deadline": [rules.DEADLINE_ONLY_LATER.format(deadline=formatting.moment(original))]
     }
     tender.refresh_from_db()
     assert tender.deadline == original and not _events_of(tender, "tender.update")

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from knowsley_sv import formatting
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
@@ -61,7 +62,7 @@ def _not_a_draft(tender) -> str:
 
 
 def _late(tender) -> str:
-    return services.LATE.format(deadline=rules.format_deadline(tender.deadline))
+    return services.LATE.format(deadline=formatting.moment(tender.deadline))
 
 
 # --- tender_create ------------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ def test_publication_is_refused_without_criteria_when_quality_is_weighted(commis
 def test_publication_is_refused_with_a_deadline_in_the_past(commissioner):
     tender = publishable_tender(commissioner, deadline=timezone.now() - timedelta(hours=1))
     messages = _refused_publication(tender, commissioner)
-    assert messages == [rules.DEADLINE_PASSED.format(deadline=rules.format_deadline(tender.deadline))]
+    assert messages == [rules.DEADLINE_PASSED.format(deadline=formatting.moment(tender.deadline))]
     assert str(timezone.localtime(tender.deadline).year) in messages[0]
 
 
@@ -286,7 +287,7 @@ def test_publication_names_every_problem_at_once(commissioner):
         rules.SPLIT_MUST_TOTAL_100.format(total=90),
         rules.OUTCOME_NEEDS_INDICATOR.format(number=1, share=60),
         rules.OUTCOME_NEEDS_INDICATOR.format(number=2, share=30),
-        rules.DEADLINE_PASSED.format(deadline=rules.format_deadline(tender.deadline)),
+        rules.DEADLINE_PASSED.format(deadline=formatting.moment(tender.deadline)),
     ]
 
 
@@ -585,9 +586,7 @@ def test_bids_stay_sealed_before_the_deadline(commissioner, published):
     _bids(published)
     with pytest.raises(ValidationError) as excinfo:
         services.bids_open(tender=published, by=commissioner, now=published.deadline - timedelta(seconds=1))
-    assert _messages(excinfo) == [
-        services.BIDS_SEALED.format(deadline=rules.format_deadline(published.deadline))
-    ]
+    assert _messages(excinfo) == [services.BIDS_SEALED.format(deadline=formatting.moment(published.deadline))]
     published.refresh_from_db()
     assert published.status == Tender.Status.PUBLISHED
     assert not _events(published, "tender.open_bids")

@@ -156,7 +156,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
     assert (
         "proportional deviation from the lowest price" in page
         and "Excellent" in page
-        and "40% of social value (8.00 points)" in page
+        and "40% of social value (8 points)" in page
     )
 
 
