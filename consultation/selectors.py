@@ -115,6 +115,23 @@ class Results:
     def suppressed(self) -> bool:
         return self.n_responses < aggregation.SUPPRESSION_THRESHOLD
 
+    # The public page's breakdowns: rows whose count is not shown are left out (not listed as "Not shown").
+    @property
+    def listed_by_channel(self) -> list[tuple[str, int]]:
+        return _listed(self.by_channel)
+
+    @property
+    def listed_by_ward(self) -> list[tuple[str, int]]:
+        return _listed(self.by_ward)
+
+    @property
+    def listed_by_day(self) -> list[tuple[object, int]]:
+        return _listed(self.by_day)
+
+
+def _listed(rows: list[tuple[object, int | None]]) -> list:
+    return [(label, n) for label, n in rows if n is not None]
+
 
 def results(consultation: Consultation, *, include_duplicates: bool = False) -> Results:
     """Everything the results page shows, in seven queries whatever the number of responses."""

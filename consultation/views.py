@@ -23,7 +23,7 @@ from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import exports, rules, selectors, services
+from . import exports, rules, selectors, services, summary
 from .forms import (
     AboutYouForm,
     AllocationForm,
@@ -428,7 +428,20 @@ class PublicResultsView(ConsultationMixin, TemplateView):
         body = selectors.cached_public_page(
             self.consultation, self.request.GET.get("page"), render, per_page=COMMENTS_PER_PAGE
         )
-        return super().get_context_data(body=mark_safe(body), **kwargs)  # noqa: S308 (our own rendering)
+        return super().get_context_data(
+            body=mark_safe(body),  # noqa: S308 (our own rendering)
+            summary=self.lead_summary(selectors.cached_results(self.consultation)),
+            **kwargs,
+        )
+
+    def lead_summary(self, results: selectors.Results) -> summary.Summary:
+        # Outside the cached body: the council's response changes the consultation, not its results' versions.
+        return summary.results_summary(
+            n_responses=results.n_responses,
+            outcomes=[summary.OutcomeFigure(o.number, o.title, o.mean) for o in results.outcomes],
+            response_published_at=self.consultation.board_response_published_at,
+            n_set_aside=0 if results.include_duplicates else results.n_duplicates,
+        )
 
 
 # --- Officers ------------------------------------------------------------------------------------------

@@ -319,8 +319,18 @@ def test_a_closed_consultation_refuses_answers_and_shows_its_results(
     page.get_by_role("link", name="Read the results").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Results")
     main = page.locator("main")
-    expect(main).to_contain_text("12 responses")
+    # the page leads with what residents said, in words, and what the council did with it
+    expect(main.locator("p").first).to_contain_text(
+        re.compile(r"^12 residents responded\. They gave most points to Outcome 1 ")
+    )
+    expect(main).to_contain_text("The council has not yet published its response")
+    shares = page.get_by_role("table", name="Share of residents' points for each outcome")
+    expect(shares.get_by_role("row").filter(has_text=re.compile(r"^\s*1\. ")).first).to_contain_text("30.0%")
+    # the method and its table are in a Details component, closed until opened
     table = page.get_by_role("table", name="Points given to each outcome")
+    expect(table).to_be_hidden()
+    page.get_by_text("How we worked these figures out").click()
+    expect(main).to_contain_text("12 responses")
     # Means: outcome 1 (30 + 20 + 40) / 3 = 30.0; no cell is suppressed.
     expect(table.get_by_role("row").filter(has_text=re.compile(r"^\s*1\. ")).first).to_contain_text("30.0")
     expect(table).not_to_contain_text("Fewer than 10")
@@ -330,4 +340,10 @@ def test_a_closed_consultation_refuses_answers_and_shows_its_results(
         expect(cell).to_have_text(re.compile(r"^\d+\.\d$"))  # a figure, not "–"
     expect(main).to_contain_text("Effective sample size")
     expect(main).not_to_contain_text("Results are shown unweighted")
+    assert_accessible(page)
+    # on a phone, with the method open, nothing goes past the window's edge (the every-page sweep only sees
+    # a closed consultation with too few responses for figures)
+    page.set_viewport_size({"width": 320, "height": 900})
+    scroll, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= viewport
     assert_accessible(page)

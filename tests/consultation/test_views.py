@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from consultation import selectors, services
+from consultation import selectors, services, summary
 from consultation import urls as consultation_urls
 from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, POINTS_LEGEND, PUBLISH_NEEDS_TEXT
 from consultation.models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
@@ -966,6 +966,8 @@ def test_published_text_shows_publicly_only_with_consent_and_never_the_original(
     assert public.status_code == 200
     body = text_of(public)
     assert "Ask [name] at [address]" in body
+    title = escape(quoted_comment.outcome.title)
+    assert re.search(rf"On outcome 1: {re.escape(title)}</p>\s*<p>Ask \[name\] at \[address\]", body)
     assert "Jane Smith" not in body and "Acacia Road" not in body
     assert "Published but not consented" not in body
     assert "I do not want to be quoted" not in body
@@ -1050,12 +1052,15 @@ def test_typed_free_text_is_escaped_on_the_check_page(client):
 
 def test_the_board_publishes_its_response_after_close(board):
     consultation = closed_consultation()
+    assert summary.NOT_YET_RESPONDED in text_of(Client().get(url("results", consultation)))
     page = board.post(url("board_response", consultation), {"text": "You said parks; we will fund them."})
     assert page.status_code == 302
     assert page["Location"] == url("results", consultation)
     body = text_of(Client().get(url("results", consultation)))
     assert "You said, we did" in body
     assert "You said parks; we will fund them." in body
+    assert summary.RESPONDED.format(day=formatting.day(timezone.now())) in body
+    assert summary.NOT_YET_RESPONDED not in body
     consultation.refresh_from_db()
     assert consultation.board_response_published_at is not None
 
@@ -1158,11 +1163,44 @@ def test_duplicates_are_set_aside_before_counting_to_10(board):
     assert "Average points" in live
 
 
-def test_no_count_under_10_is_shown_or_given_away_by_the_total():
+def test_public_results_lead_with_a_summary_and_keep_the_method_in_details(board):
+    consultation = closed_consultation()
+    titles = {o.number: escape(o.title) for o in outcomes_of(consultation).values()}
+    # five of each: means 30.5, 20.5, 19.5, 10, 9.5, 10
+    for _ in range(5):
+        add_response(consultation, {1: 41, 2: 20, 3: 9, 4: 10, 5: 10, 6: 10})
+        add_response(consultation, {1: 20, 2: 21, 3: 30, 4: 10, 5: 9, 6: 10})
+    body = text_of(Client().get(url("results", consultation)))
+    lead = (
+        f"10 residents responded. They gave most points to Outcome 1 ({titles[1]}), 30.5% on average, "
+        f"and least to Outcome 5 ({titles[5]}), 9.5%."
+    )
+    assert lead in body
+    assert body.index(lead) < body.index("You said, we did") < body.index("shares-caption")
+    details = body[body.index("How we worked these figures out") :]
+    before = body[: body.index("How we worked these figures out")]
+    for method in (
+        "95% confidence interval",
+        "bootstrap",
+        "largest remainder",
+        "Weighting by ward population",
+    ):
+        assert method in details
+        assert method not in before
+    assert (
+        f'{titles[1]}</th>\n        <td class="govuk-table__cell govuk-table__cell--numeric">30.5%' in before
+    )
+    # the board's live results keep the method in the open
+    live = text_of(board.get(url("manage_results", consultation)))
+    assert "95% confidence interval" in live and "How we worked these figures out" not in live
+
+
+def test_no_count_under_10_is_shown_or_given_away_by_the_total(board):
     """Issue 13: with one cell hidden, the total gave it away, and "Event 0" was shown under a line saying
     counts under 10 are not. Online 12, paper 3, event 20 (35 responses): paper is under 10 and would be
     35 - 12 - 20, so the next smallest (online, 12) is hidden with it. By ward: 3 in one ward and 0 in the
-    13 others and "prefer not to say" are hidden, but add up to 3, so the 12 goes too."""
+    13 others and "prefer not to say" are hidden, but add up to 3, so the 12 goes too.
+    Issue 14: the public page leaves the hidden rows out; the board's live results list them "Not shown"."""
     consultation = closed_consultation()
     wards = list(Ward.objects.order_by("name")[:3])
     for ward, channel, n in (
@@ -1172,18 +1210,29 @@ def test_no_count_under_10_is_shown_or_given_away_by_the_total():
     ):
         for _ in range(n):
             add_response(consultation, ward=ward, channel=channel)
-    body = text_of(Client().get(url("results", consultation)))
-    assert "35 responses" in body
-    rows = dict(
-        re.findall(r'<th scope="row" class="govuk-table__header">([^<]+)</th><td[^>]*>([^<]+)</td>', body)
-    )
+    row = re.compile(r'<th scope="row" class="govuk-table__header">([^<]+)</th><td[^>]*>([^<]+)</td>')
+
+    live = text_of(board.get(url("manage_results", consultation)))
+    rows = dict(row.findall(live))
     assert (rows["Online"], rows["Paper form"], rows["Event"]) == ("Not shown", "Not shown", "20")
     assert rows[escape(wards[1].name)] == "20"
     assert {rows[escape(w.name)] for w in (wards[0], wards[2])} == {"Not shown"}
     assert rows["Prefer not to say"] == "Not shown"
-    shown = [int(v) for v in rows.values() if v.isdigit()]
-    assert shown and min(shown) >= 10
-    assert "no count under 10 is shown, 0 included" in body
+    assert "no count under 10 is shown, 0 included" in live
+
+    body = text_of(Client().get(url("results", consultation)))
+    assert "35 residents responded." in body
+    assert "Groups of fewer than 10 responses are not listed." in body
+    assert "Not shown" not in body
+    channels = dict(row.findall(body[body.index("channels-caption") : body.index("wards-caption")]))
+    by_ward = dict(row.findall(body[body.index("wards-caption") : body.index("days-caption")]))
+    assert channels == {"Event": "20"}
+    assert by_ward == {escape(wards[1].name): "20"}
+    # the total shown less the rows listed leaves 15: more than one row's worth and not under 10, so no
+    # left-out row can be worked out
+    for listed in (channels, by_ward):
+        assert 35 - sum(int(n) for n in listed.values()) >= 10
+    assert min(int(n) for n in [*channels.values(), *by_ward.values()]) >= 10
 
 
 def test_results_without_populations_say_they_are_unweighted():
