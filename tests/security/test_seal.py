@@ -359,7 +359,6 @@ def test_deleting_an_organisation_in_the_admin_is_refused_in_words_that_name_no_
         page = superuser.get(f"/admin/outcomes/organisation/{Organisation.objects.get(name=name).pk}/delete/")
         assert page.status_code == 403
         text = page.content.decode()
-        words = re.sub(
-            r"<[^>]*>", " ", text
-        )  # what a reader sees: not the nonce's or a token's random letters
+        # What a reader sees: not the random letters of a CSP nonce or a CSRF token in the markup.
+        words = re.sub(r"<[^>]*>", " ", text)
         assert escape(ORGANISATION_NOT_DELETED) in text and "bid" not in words.lower()
