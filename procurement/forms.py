@@ -1,4 +1,4 @@
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Fixed, Fluid, Size
+from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
 from django.utils.html import escape
 
@@ -9,7 +9,6 @@ from knowsley_sv.forms import (
     QuantityField,
     WholeNumberField,
     gds_helper,
-    template_literal,
 )
 
 from .models import Tender
@@ -179,12 +178,17 @@ class CriterionForm(forms.Form):
 
 
 class SocialValueForm(forms.Form):
-    """The split across the model's outcomes, and which indicators suppliers may commit to, with targets."""
+    """The split across the model's outcomes, and which indicators suppliers may commit to, with targets.
+
+    Drawn by hand in procurement/social_value_form.html (crispy-forms-gds has no checkbox that reveals a
+    field): `sections` gives it each outcome with its share field and each indicator's checkbox and target.
+    A target typed for an indicator left unticked is ignored, not refused: its box hides the target when it
+    is unticked, so the person cannot see what they would be told to clear (GOV.UK's conditional reveal)."""
 
     def __init__(self, *args, outcomes, offered: dict[int, object], **kwargs):
         super().__init__(*args, **kwargs)
         self.outcomes = outcomes
-        layout = []
+        self.sections = []
         for outcome in outcomes:
             share = f"share_{outcome.number}"
             self.fields[share] = WholeNumberField(
@@ -197,41 +201,31 @@ class SocialValueForm(forms.Form):
             indicators = []
             for indicator in outcome.indicators.all():
                 offer, target = f"offer_{indicator.pk}", f"target_{indicator.pk}"
+                # plain text: the template escapes labels (no label here is marked safe)
                 self.fields[offer] = forms.BooleanField(
-                    label=escape(formatting.with_unit(f"{indicator.code} {indicator.name}", indicator.unit)),
+                    label=formatting.with_unit(f"{indicator.code} {indicator.name}", indicator.unit),
                     required=False,
                 )
                 self.fields[target] = QuantityField(
                     name=f"the target for {indicator.code}",
                     example="12",
-                    label=escape(f"Target for {indicator.code} (optional), in {indicator.unit}"),
+                    label=f"Target for {indicator.code} (optional)",
                     required=False,
                 )
                 self.initial.setdefault(offer, indicator.pk in offered)
                 self.initial.setdefault(target, offered.get(indicator.pk))
-                indicators += [Field.checkbox(offer, small=True), Field.text(target, field_width=Fixed.TEN)]
-            # one fieldset an outcome, its title the legend (escaped: the legend is printed as it is)
-            layout.append(
-                Fieldset(
-                    Field.text(share, field_width=Fixed.THREE),
-                    Fieldset(*indicators, legend="Indicators suppliers may commit to", legend_size="s"),
-                    legend=template_literal(f"Outcome {outcome.number}: {outcome.title}"),
-                    legend_size=Size.MEDIUM,
-                    legend_tag="h2",
-                )
-            )
-        self.helper = gds_helper(*layout)
+                indicators.append({"indicator": indicator, "offer": self[offer], "target": self[target]})
+            self.sections.append({"outcome": outcome, "share": self[share], "indicators": indicators})
+        self.helper = gds_helper()  # the error summary's switch; the fields are drawn by the template
 
     def clean(self):
         cleaned = super().clean()
         for outcome in self.outcomes:
             for indicator in outcome.indicators.all():
-                if cleaned.get(f"target_{indicator.pk}") is not None and not cleaned.get(
-                    f"offer_{indicator.pk}"
-                ):
-                    self.add_error(
-                        f"offer_{indicator.pk}", f"Tick {indicator.code} to offer it, or clear its target"
-                    )
+                if not cleaned.get(f"offer_{indicator.pk}"):
+                    # unticked: its (hidden) target is not asked for, so neither read nor checked
+                    self._errors.pop(f"target_{indicator.pk}", None)
+                    cleaned[f"target_{indicator.pk}"] = None
         return cleaned
 
     def shares(self) -> dict[int, int]:

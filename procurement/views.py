@@ -232,7 +232,7 @@ class CriterionRemoveView(CommissionerTenderMixin, View):
 
 
 class SocialValueView(CommissionerTenderMixin, ServiceFormView):
-    template_name = "components/form_page.html"
+    template_name = "procurement/social_value_form.html"
 
     def get_form(self, form_class=None):
         outcomes = self.tender.model.outcomes.prefetch_related("indicators").order_by("number")

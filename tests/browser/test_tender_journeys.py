@@ -17,6 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, assert_accessible, sign_in):
+    # a unit as long as the model allows (60 characters), to show at a phone's width beside its target
+    Indicator.objects.filter(code="2.4").update(
+        unit="households helped to cut their energy costs by a tenth or so"
+    )
     sign_in(page, Role.COMMISSIONER, "commissioner")
     page.get_by_role("link", name="Tenders", exact=True).click()
     assert_accessible(page)
@@ -62,8 +66,30 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
         page.get_by_label(f"Share of the social value weight (%) for outcome {number}").fill("0")
     page.get_by_label("Share of the social value weight (%) for outcome 1").fill("60")
     page.get_by_label("Share of the social value weight (%) for outcome 6").fill("40")
+    # each indicator's box reveals its target, the unit a suffix beside it; unticking hides it again
+    target = page.get_by_label("Target for 1.2 (optional)")
+    expect(target).to_be_hidden()
     page.get_by_label("1.2 Apprenticeships started by Knowsley residents (apprenticeship starts)").check()
-    page.get_by_label("Target for 1.2 (optional), in apprenticeship starts").fill("4")
+    expect(target).to_be_visible()
+    expect(target.locator("xpath=following-sibling::*[1]")).to_have_text("apprenticeship starts")
+    target.fill("4")
+    first = page.get_by_label("1.1 Knowsley residents employed on the contract (full-time equivalent years)")
+    first.check()
+    page.get_by_label("Target for 1.1 (optional)").fill("7")  # then unticked: the hidden target is ignored
+    assert_accessible(page)  # a revealing checkbox carries GOV.UK's aria-expanded
+    first.uncheck()
+    expect(page.get_by_label("Target for 1.1 (optional)")).to_be_hidden()
+    # at a phone's width, every target revealed: the longest unit wraps, and the page does not scroll sideways
+    page.set_viewport_size({"width": 320, "height": 720})
+    unticked = page.locator(".govuk-checkboxes__input:not(:checked)").evaluate_all("bs => bs.map(b => b.id)")
+    boxes = [page.locator(f"#{id_}") for id_ in unticked]
+    for box in boxes:
+        box.check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
+    for box in boxes:
+        box.uncheck()
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the tender before publishing")
@@ -80,6 +106,8 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
     assert_accessible(page)
     tender = Tender.objects.get()
     assert (tender.status, tender.price_formula, tender.social_value_weight) == ("published", "deviation", 20)
+    offered = tender.offered_indicators.order_by("indicator__code").values_list("indicator__code", "target")
+    assert list(offered) == [("1.2", Decimal("4")), ("6.3", None)]
     assert list(tender.scale.values_list("value", flat=True)) == [0, 25, 50, 75, 100]
 
     page.get_by_role("link", name="Bids", exact=True).click()

@@ -110,11 +110,38 @@ def test_a_commissioner_builds_and_publishes_a_tender(client, commissioner):
     legends = re.findall(r'<legend[^>]*>\s*<h2 class="govuk-fieldset__heading">\s*(Outcome \d):', step)
     assert legends == [f"Outcome {n}" for n in range(1, 7)]
     assert step.count("Indicators suppliers may commit to") == 6
+    # each indicator a checkbox revealing its target (hidden until ticked), the unit the target's suffix
+    one, box = indicators[1], f"id_offer_{indicators[1].pk}"
+    assert f'name="offer_{one.pk}" type="checkbox" value="on" data-aria-controls="conditional-{box}">' in step
+    hidden = "govuk-checkboxes__conditional govuk-checkboxes__conditional--hidden"
+    conditional = step.split(f'<div class="{hidden}" id="conditional-{box}">')[1].split(
+        "govuk-checkboxes__item"
+    )[0]
+    assert (
+        f'<label class="govuk-label" for="id_target_{one.pk}">Target for {one.code} (optional)</label>'
+        in conditional
+    )
+    assert f'<div class="govuk-input__suffix" aria-hidden="true">{one.unit}</div>' in conditional
+    assert step.count('data-module="govuk-checkboxes"') == 6
+    # errors: each link of the summary lands on its field; a ticked box shows its target and the error there
+    url = reverse("procurement:social_value", args=[ref])
     data = {f"share_{n}": s for n, s in zip(range(1, 7), (40, 20, 20, 10, 10, 0), strict=True)}
+    bad = client.post(url, {**data, "share_1": "x", f"offer_{one.pk}": "on", f"target_{one.pk}": "lots"})
+    bad = bad.content.decode()
+    links = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', bad)
+    assert links == [
+        ("id_share_1", "Enter the share for outcome 1 as a whole number, like 20"),
+        (f"id_target_{one.pk}", f"Enter the target for {one.code} as a number, like 12"),
+    ]
+    assert all(bad.count(f'id="{field}"') == 1 for field, _ in links)
+    assert f'<div class="govuk-checkboxes__conditional" id="conditional-{box}">' in bad  # shown
+    assert f'id="id_target_{one.pk}-error" class="govuk-error-message"' in bad
     for n in range(1, 6):
         data[f"offer_{indicators[n].pk}"] = "on"
     data[f"target_{indicators[1].pk}"] = "12"
-    assert client.post(reverse("procurement:social_value", args=[ref]), data).url.endswith("/edit/check/")
+    # a target typed for a box left unticked (hidden by it) is ignored, neither refused nor saved
+    data[f"target_{indicators[6].pk}"] = "not a number"
+    assert client.post(url, data).url.endswith("/edit/check/")
     check = client.get(reverse("procurement:check", args=[ref])).content.decode()
     answers = check.split('id="answers"')[1].split("</dl>")[0]
     rows = [

@@ -305,15 +305,21 @@ def test_user_text_is_never_run_as_a_template(xss):
 ANON, BOARD, COMM, SUPP, EVAL = "anonymous", "board member", "commissioner", "supplier", "evaluator"
 MODEL_PAGES = [(ANON, "/model/"), (ANON, "/model/versions/{dm}/")]
 TENDER_PAGE = [(ANON, "/tenders/{aw}/")]
+SOCIAL_VALUE_STEP = (COMM, "/tenders/{aw}/edit/social-value/")  # legends, checkboxes, targets' suffixes
 MODERATE = "/consultations/{oc}/manage/comments/{cm}/"
 PERIOD = "/contracts/{ct}/periods/{pd}/"
 SHOWN: dict[str, list[tuple[str, str]]] = {
     "model-title": MODEL_PAGES,
     "statement": MODEL_PAGES,
-    "outcome-title": [*MODEL_PAGES, *TENDER_PAGE, (ANON, "/consultations/{oc}/your-response/")],
+    "outcome-title": [
+        *MODEL_PAGES,
+        *TENDER_PAGE,
+        (ANON, "/consultations/{oc}/your-response/"),
+        SOCIAL_VALUE_STEP,
+    ],
     "outcome-description": MODEL_PAGES,
-    "indicator-name": [*MODEL_PAGES, *TENDER_PAGE],
-    "indicator-unit": [*MODEL_PAGES, *TENDER_PAGE, (COMM, "/contracts/{ct}/")],
+    "indicator-name": [*MODEL_PAGES, *TENDER_PAGE, SOCIAL_VALUE_STEP],
+    "indicator-unit": [*MODEL_PAGES, *TENDER_PAGE, (COMM, "/contracts/{ct}/"), SOCIAL_VALUE_STEP],
     "indicator-evidence": MODEL_PAGES,
     "indicator-guidance": MODEL_PAGES,
     "proxy-source": MODEL_PAGES,
