@@ -53,11 +53,16 @@ def time_of_day(moment: datetime) -> str:
     return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
 
 
-def day(value: date | datetime) -> str:
-    """ "21 January 2027"; a datetime is taken on the UK clock first."""
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def day(value: date | datetime, *, weekday: bool = False) -> str:
+    """ "21 January 2027", or with `weekday` "Thursday 21 January 2027"; a datetime is taken on the UK clock
+    first."""
     if isinstance(value, datetime):
         value = uk_time(value).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
 
 
 def moment(value: datetime) -> str:

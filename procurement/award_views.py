@@ -50,10 +50,6 @@ SUMMARY_FRAMING = (
 )
 
 
-def _day(value) -> str:
-    return f"{value:%A %-d %B %Y}"
-
-
 # --- Evaluation report ---------------------------------------------------------------------------------
 class ReportView(CommissionerTenderMixin, TemplateView):
     """Every bid's moderated and weighted scores, sub-totals, total and rank; the same as CSV or XLSX."""
@@ -177,7 +173,7 @@ class AwardView(AwardMixin, TemplateView):
             context |= {
                 "decision": results[str(self.award.bid_id)],
                 "summaries": _rank_order(results),
-                "standstill_ends": _day(ends) if ends else "",
+                "standstill_ends": formatting.day(ends, weekday=True) if ends else "",
                 "standstill_over": bool(ends and today > ends),
                 "contract": getattr(self.award, "contract", None),
             }
@@ -250,7 +246,7 @@ class AwardNoticeView(AwardMixin, View):
             messages.success(
                 request,
                 "The award notice is published. The standstill ends at the end of "
-                f"{_day(award.standstill_ends)}.",
+                f"{formatting.day(award.standstill_ends, weekday=True)}.",
             )
         return redirect(self.award_url())
 
@@ -317,7 +313,7 @@ class ContractView(AwardMixin, ServiceFormView):
             heading="Enter the contract",
             back_url=self.award_url(),
             award=self.award,
-            standstill_ends=_day(ends) if ends else "",
+            standstill_ends=formatting.day(ends, weekday=True) if ends else "",
             standstill_over=bool(ends and timezone.localdate() > ends),
             **kwargs,
         )

@@ -54,6 +54,11 @@ def test_a_day_is_written_in_full(value, shown):
     assert formatting.day(value) == shown
 
 
+def test_a_day_can_name_its_weekday():
+    assert formatting.day(date(2027, 1, 21), weekday=True) == "Thursday 21 January 2027"
+    assert formatting.day(datetime(2027, 3, 31, 23, 30, tzinfo=UTC), weekday=True) == "Thursday 1 April 2027"
+
+
 @pytest.mark.parametrize(
     ("value", "money", "amount_input"),
     [
