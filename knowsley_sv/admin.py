@@ -1,14 +1,63 @@
+from collections.abc import Iterable
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 
-from . import services
+from . import caching, services
 from .audit import unsealed
 from .models import AuditEvent, User
 
 
+def _many_to_many(model: type[models.Model]) -> list[type[models.Model]]:
+    return [field.remote_field.through for field in model._meta.many_to_many]
+
+
+def _deleted(objs: Iterable[models.Model]) -> set[type[models.Model]]:
+    """Every model whose rows deleting `objs` would delete or update (a cascade, a SET_NULL)."""
+    objs = list(objs)
+    if not objs:
+        return set()
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    return (
+        set(collector.data)
+        | {deletion.model for deletion in collector.fast_deletes}
+        | {field.model for field, _ in collector.field_updates}
+    )
+
+
+class AnnouncedChangesAdmin(admin.ModelAdmin):
+    """Every ModelAdmin of ours: a write through the admin names the models it wrote to caching.changed, as a
+    service does (the object's model and its many-to-many tables, its inlines', and every model a deletion
+    reaches), so the shared cache's figures that read them are stale at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.changed(type(obj))
+
+    def save_related(self, request, form, formsets, change):
+        inlines_deleted = _deleted(
+            f.instance for formset in formsets for f in formset.deleted_forms if f.instance.pk is not None
+        )
+        super().save_related(request, form, formsets, change)
+        inlines = {formset.model for formset in formsets}
+        caching.changed(*_many_to_many(type(form.instance)), *inlines, *inlines_deleted)
+
+    def delete_model(self, request, obj):
+        written = _deleted([obj])
+        super().delete_model(request, obj)
+        caching.changed(*written)
+
+    def delete_queryset(self, request, queryset):
+        written = _deleted(queryset)
+        super().delete_queryset(request, queryset)
+        caching.changed(*written)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AnnouncedChangesAdmin, BaseUserAdmin):
     """Administrators manage accounts and roles, but cannot raise anyone to superuser, grant permissions
     one by one, or change their own roles: being an administrator grants no other role (roles.py).
 
@@ -42,6 +91,7 @@ class UserAdmin(BaseUserAdmin):
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 services.account_password_set_record(user=User.objects.get(pk=id), by=request.user)
+                caching.changed(User)
         return response
 
     @admin.action(description="Unlock sign-in", permissions=["change"])
@@ -51,7 +101,7 @@ class UserAdmin(BaseUserAdmin):
         self.message_user(request, f"Sign-in unlocked for {len(queryset)} account(s).", messages.SUCCESS)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AnnouncedChangesAdmin):
     """The admin may look, never change: the app's services own every write with its rules."""
 
     def has_add_permission(self, request):

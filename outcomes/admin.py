@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from knowsley_sv.admin import ReadOnlyAdmin
+from knowsley_sv.admin import AnnouncedChangesAdmin, ReadOnlyAdmin
 
 from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, SocialValueModel, Ward
 
@@ -12,7 +12,7 @@ ORGANISATION_NOT_DELETED = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AnnouncedChangesAdmin):
     """Never deleted here, whoever asks (superusers included), in the same words whatever refers to it: the
     list of what a deletion would touch would otherwise name a sealed bid before the deadline."""
 
@@ -28,14 +28,14 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMembership)
-class BoardMembershipAdmin(admin.ModelAdmin):
+class BoardMembershipAdmin(AnnouncedChangesAdmin):
     list_display = ("person", "organisation", "board_role", "started_on", "ended_on")
     list_select_related = ("person", "organisation")
     autocomplete_fields = ("organisation",)
 
 
 @admin.register(Ward)
-class WardAdmin(admin.ModelAdmin):
+class WardAdmin(AnnouncedChangesAdmin):
     list_display = ("name", "councillors")
 
 
