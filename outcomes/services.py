@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 
@@ -82,6 +83,7 @@ def model_start_draft(*, by: User) -> SocialValueModel:
         for old, new in zip(outcomes, new_outcomes, strict=True)
         for i in old.indicators.all()
     )
+    caching.changed(SocialValueModel, Outcome, Indicator)
     audit_record(actor=by, action="model.draft_start", target=draft, after={"based_on": source.version})
     return draft
 
@@ -96,6 +98,7 @@ def model_update(*, model: SocialValueModel, by: User, **fields) -> SocialValueM
         setattr(model, name, value)
     model.full_clean()
     model.save(update_fields=list(fields))
+    caching.changed(SocialValueModel)
     audit_record(actor=by, action="model.update", target=model, before=before, after=fields)
     return model
 
@@ -109,6 +112,7 @@ def outcome_update(*, outcome: Outcome, by: User, **fields) -> Outcome:
         setattr(outcome, name, value)
     outcome.full_clean()
     outcome.save(update_fields=list(fields))
+    caching.changed(Outcome)
     audit_record(actor=by, action="outcome.update", target=outcome, before=before, after=fields)
     return outcome
 
@@ -137,6 +141,7 @@ def indicator_create(*, outcome: Outcome, by: User, **fields) -> Indicator:
     indicator = Indicator(outcome=outcome, **fields)
     indicator.full_clean()
     indicator.save()
+    caching.changed(Indicator)
     audit_record(actor=by, action="indicator.create", target=indicator, after=_indicator_snapshot(indicator))
     return indicator
 
@@ -149,6 +154,7 @@ def indicator_update(*, indicator: Indicator, by: User, **fields) -> Indicator:
         setattr(indicator, name, value)
     indicator.full_clean()
     indicator.save()
+    caching.changed(Indicator)
     audit_record(
         actor=by,
         action="indicator.update",
@@ -164,6 +170,7 @@ def indicator_delete(*, indicator: Indicator, by: User) -> None:
     _require_draft(SocialValueModel.objects.select_for_update().get(pk=indicator.outcome.model_id))
     audit_record(actor=by, action="indicator.delete", target=indicator, before=_indicator_snapshot(indicator))
     indicator.delete()
+    caching.changed(Indicator)
 
 
 def model_adoption_problems(model: SocialValueModel) -> list[str]:
@@ -196,6 +203,7 @@ def model_adopt(*, model: SocialValueModel, change_summary: str, by: User) -> So
     model.change_summary = change_summary
     model.full_clean()
     model.save()
+    caching.changed(SocialValueModel)  # this version adopted, the one before superseded
     audit_record(
         actor=by,
         action="model.adopt",
@@ -232,6 +240,7 @@ def review_record(
     review.save()
     review.attendees.set(attendees)
     review.consultations.set(consultations)
+    caching.changed(ModelReview, ModelReview.attendees.through, ModelReview.consultations.through)
     audit_record(
         actor=by,
         action="review.record",
@@ -256,6 +265,7 @@ def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
     creating = organisation.pk is None
     organisation.full_clean()
     organisation.save()
+    caching.changed(Organisation)
     audit_record(
         actor=by,
         action="organisation.create" if creating else "organisation.update",
@@ -269,6 +279,7 @@ def organisation_save(*, organisation: Organisation, by: User) -> Organisation:
 def board_membership_add(*, membership: BoardMembership, by: User) -> BoardMembership:
     membership.full_clean()
     membership.save()
+    caching.changed(BoardMembership)
     audit_record(
         actor=by,
         action="board_membership.add",
@@ -286,5 +297,6 @@ def board_membership_end(*, membership: BoardMembership, ended_on: date, by: Use
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on"])
+    caching.changed(BoardMembership)
     audit_record(actor=by, action="board_membership.end", target=membership, after={"ended_on": ended_on})
     return membership
