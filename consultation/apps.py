@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class ConsultationConfig(AppConfig):
@@ -7,16 +6,7 @@ class ConsultationConfig(AppConfig):
 
     def ready(self):
         from knowsley_sv.views import register_home_section
-        from outcomes.models import Outcome, SocialValueModel, Ward
 
-        from . import selectors
-        from .models import Consultation
+        from . import selectors, topics  # noqa: F401 (declares the topics of the figures the app caches)
 
         register_home_section(selectors.home_section)
-        # The public pages' cached consultation, outcomes and wards (selectors.public_consultation and
-        # public_wards) are stale after any change to them, from a service, the admin or a shell.
-        for model in (Consultation, SocialValueModel, Outcome, Ward):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    selectors.setup_changed, sender=model, dispatch_uid=f"consultation.setup.{model.__name__}"
-                )

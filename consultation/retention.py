@@ -3,9 +3,9 @@ and the free text of their answers."""
 
 from datetime import datetime
 
+from knowsley_sv import caching
 from knowsley_sv.retention import Counts, Entry, job
 
-from . import selectors
 from .models import Comment, Consultation, ContactRecord
 
 
@@ -18,7 +18,10 @@ def contacts_erased_by(consultation: Consultation, entries: dict[str, Entry]) ->
 
 
 def _erase(contacts, dry_run: bool) -> Counts:
-    erased = contacts.count() if dry_run else contacts.delete()[0]
+    if dry_run:
+        return {"contact records": contacts.count()}
+    erased, _ = contacts.delete()
+    caching.changed(ContactRecord)
     return {"contact records": erased}
 
 
@@ -40,7 +43,9 @@ def comments_after_model(*, cutoff: datetime, now: datetime, dry_run: bool) -> C
     if dry_run:
         return {"comments": comments.count()}
     consultations = set(comments.values_list("response__consultation_id", flat=True).distinct())
+    if not consultations:
+        return {"comments": 0}
     erased, _ = comments.delete()
     for consultation_id in consultations:
-        selectors.results_changed(consultation_id)  # published comments leave the results pages
+        caching.changed(Comment, scope=consultation_id)  # published comments leave the results pages
     return {"comments": erased}

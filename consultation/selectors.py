@@ -5,15 +5,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from knowsley_sv import versioned_cache
+from knowsley_sv import caching
 from outcomes.models import Outcome, Ward
 
-from . import aggregation
+from . import aggregation, topics
 from .models import Allocation, Comment, Consultation, Response, WardPopulation
 
 PREFER_NOT_TO_SAY = "Prefer not to say"
@@ -50,13 +49,8 @@ def consultation_outcomes(consultation: Consultation) -> list[Outcome]:
 
 
 # The public pages (a resident's every step, the results) read the consultation, its outcomes and the wards
-# through the shared cache: a surge of residents then sends no query for them. Every save or deletion of a
-# consultation, a model, an outcome or a ward bumps SETUP_VERSION_KEY (consultation.apps); the time limit
-# bounds an update() that bypasses save(). Officers' and the board's pages read the database.
-SETUP_VERSION_KEY = "consultation:setup-version"
-SETUP_CACHE_SECONDS = 10 * 60
-
-
+# through the shared cache (topics.SETUP): a surge of residents then sends no query for them. Officers' and
+# the board's pages read the database.
 def public_consultation(slug: str) -> tuple[Consultation, list[Outcome]]:
     """consultation_by_slug(slug) and its outcomes, from the shared cache (one round trip) when unchanged."""
 
@@ -64,25 +58,17 @@ def public_consultation(slug: str) -> tuple[Consultation, list[Outcome]]:
         consultation = consultation_by_slug(slug)
         return consultation, consultation_outcomes(consultation)
 
-    return versioned_cache.read_through(
-        f"consultation:public:{slug}", [SETUP_VERSION_KEY], compute, SETUP_CACHE_SECONDS
-    )
+    return caching.cached(f"consultation:public:{slug}", [topics.SETUP], compute)
 
 
 def public_wards() -> list[tuple[int, str]]:
     """Every ward as (id, name) in name order, from the shared cache: the about-you step's choices and the
     check of a resident's ward."""
-    return versioned_cache.read_through(
+    return caching.cached(
         "consultation:public:wards",
-        [SETUP_VERSION_KEY],
+        [topics.SETUP],
         lambda: list(Ward.objects.order_by("name").values_list("pk", "name")),
-        SETUP_CACHE_SECONDS,
     )
-
-
-def setup_changed(**kwargs) -> None:
-    """post_save and post_delete of Consultation, SocialValueModel, Outcome and Ward (consultation.apps)."""
-    versioned_cache.bump(SETUP_VERSION_KEY)
 
 
 @dataclass
@@ -239,46 +225,28 @@ def _weight(result: Results, *, ward_counts: dict, sums: dict, wards: dict) -> N
 
 
 # --- Results in the shared cache ---------------------------------------------------------------------------
-# Results are cached in the shared cache (Redis in production, so every app server sees the same entry) under
-# a key naming the consultation and two versions: the consultation's, bumped on every new, withdrawn or
-# moderated response (`results_changed`), and one for every consultation, bumped when a ward population
-# changes the weighting (`weights_changed`). A bump makes a new key, so nobody reads the old entry again;
-# nothing needs deleting. The time limit only bounds what an edit outside the services (the admin, a shell)
-# could leave: it is not what keeps results fresh.
+# A consultation's results and its public page's body are kept in the shared cache (Redis in production, so
+# every app server sees the same entry) under its version of topics.RESULTS: a new, withdrawn or moderated
+# response makes that consultation's entries stale; a ward population change, every consultation's. The time
+# limit only bounds what a write outside the services (a shell) could leave: it is not what keeps them fresh.
 RESULTS_CACHE_SECONDS = 60 * 60
-WEIGHTS_VERSION_KEY = "consultation:results:weights-version"
-# Bumped with every consultation's own version: figures across consultations (the board's dashboard) name it.
-RESPONSES_VERSION_KEY = "consultation:responses-version"
+# The dashboard's version of every consultation's responses (outcomes/dashboard.py imports it): the version of
+# topics.RESPONSES, bumped by every service that writes a response, until the dashboard reads that topic.
+RESPONSES_VERSION_KEY = topics.RESPONSES.version_keys()[0]
 
 
-def _version_key(consultation_id: int) -> str:
-    return f"consultation:{consultation_id}:results-version"
+def _cached(consultation: Consultation, name: str, compute):
+    """compute(), from the shared cache until a write this consultation's results read is announced.
 
-
-def _versions(consultation: Consultation) -> tuple[str, str]:
-    return versioned_cache.current([_version_key(consultation.pk), WEIGHTS_VERSION_KEY])
-
-
-def _results_key(consultation: Consultation, name: str, versions: tuple[str, str]) -> str:
-    # The creation time as well as the id: a consultation made again with the same id (a test database
-    # rolled back) must never read the one before's results.
+    The key names the creation time as well as the id: a consultation made again with the same id (a test
+    database rolled back) must never read the one before's results."""
     made = int(consultation.created_at.timestamp() * 1_000_000)
-    return f"consultation:{consultation.pk}:{made}:{name}:{versions[0]}:{versions[1]}"
-
-
-def _cached(consultation: Consultation, name: str, compute, versions: tuple[str, str] | None = None):
-    """compute(), from the shared cache when nothing has changed since it was worked out.
-
-    The versions are read before the database, so an entry can only be stored under versions that were
-    current when its data was read: a response committed meanwhile has already bumped the version (on
-    commit), or bumps it after, and either way nobody reads that entry again.
-    """
-    key = _results_key(consultation, name, versions or _versions(consultation))
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, RESULTS_CACHE_SECONDS)
-    return found
+    return caching.cached(
+        f"consultation:{consultation.pk}:{made}:{name}",
+        [topics.RESULTS.of(consultation.pk)],
+        compute,
+        timeout=RESULTS_CACHE_SECONDS,
+    )
 
 
 def cached_results(
@@ -311,13 +279,11 @@ def cached_public_page(
     consultation: Consultation, raw_page: str | None, render: Callable[[Page], str], *, per_page: int
 ) -> str:
     """The public results page's body (results and a page of published comments) as `render` makes it
-    from a page of `published_comments`, kept in the shared cache under the consultation's versions (a
-    published or hidden comment bumps them too). Anything else the page shows is not in the entry. Only
-    real page numbers make entries: the count of published comments is an entry too."""
-    versions = _versions(consultation)
-    count = _cached(
-        consultation, "published-count", lambda: published_comments(consultation).count(), versions
-    )
+    from a page of `published_comments`, kept in the shared cache under the consultation's results topic (a
+    published or hidden comment bumps it too). Anything else the page shows is not in the entry. Only real
+    page numbers make entries: the count of published comments is an entry too, and a page's key names the
+    count it was paginated with, so a page made with a count read before a write is never read after it."""
+    count = _cached(consultation, "published-count", lambda: published_comments(consultation).count())
     number = page_number(raw_page, count, per_page)
 
     def page() -> Page:
@@ -325,17 +291,7 @@ def cached_public_page(
         paginator.count = count  # counted already (a cached_property, so this saves the query)
         return paginator.page(number)
 
-    return _cached(consultation, f"public-page-{number}", lambda: render(page()), versions)
-
-
-def results_changed(consultation_id: int) -> None:
-    """Call inside the transaction that adds, withdraws or moderates a response of this consultation."""
-    versioned_cache.bump(_version_key(consultation_id), RESPONSES_VERSION_KEY)
-
-
-def weights_changed() -> None:
-    """Call inside the transaction that changes a ward population (it changes every weighted result)."""
-    versioned_cache.bump(WEIGHTS_VERSION_KEY)
+    return _cached(consultation, f"public-page-{number}-of-{count}", lambda: render(page()))
 
 
 def comments_for_moderation(consultation: Consultation, *, status: str = "") -> QuerySet[Comment]:

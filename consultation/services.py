@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from knowsley_sv import formatting
+from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from outcomes import services as outcome_services
 from outcomes.models import Outcome, SocialValueModel, Ward
 
-from . import rules, selectors
+from . import rules
 from .models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 
 NOT_OPEN_YET = "This consultation opens at {opens}."
@@ -135,7 +135,7 @@ def _store(*, consultation, outcomes, answers, receipt, channel, entered_by, sub
         contact_add(consultation=consultation, email=email)
     if entered_by is not None:
         audit_record(actor=entered_by, action="response.enter", target=response, after={"channel": channel})
-    selectors.results_changed(consultation.pk)
+    caching.changed(Response, Allocation, Comment, scope=consultation.pk)
     return response
 
 
@@ -230,6 +230,7 @@ def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:
     contact = ContactRecord(consultation=consultation, email=email.strip().lower())
     contact.full_clean()
     contact.save()
+    caching.changed(ContactRecord, scope=consultation.pk)
     return contact
 
 
@@ -238,6 +239,7 @@ def contacts_erase(*, consultation: Consultation, ids: list[int] | None, by: Use
     """Erase the consultation's contact records with these ids (all of them when ids is None)."""
     contacts = consultation.contacts.all() if ids is None else consultation.contacts.filter(pk__in=ids)
     erased, _ = contacts.delete()
+    caching.changed(ContactRecord, scope=consultation.pk)
     audit_record(actor=by, action="contacts.erase", target=consultation, after={"erased": erased})
     return erased
 
@@ -257,8 +259,8 @@ def response_withdraw(*, response: Response) -> None:
         raise ValidationError(WITHDRAW_CLOSED, code="closed")
     # Sending the same answers again soon after is a new response, not a resubmission of this one.
     cache.set(_withdrawn_key(response.receipt_code), True, SUSPECT_DUPLICATE_SECONDS)
-    selectors.results_changed(response.consultation_id)
-    response.delete()
+    response.delete()  # its allocations and comments with it
+    caching.changed(Response, Allocation, Comment, scope=response.consultation_id)
 
 
 def _withdrawn_key(receipt_code: str) -> str:
@@ -276,6 +278,7 @@ def consultation_save(*, consultation: Consultation, by: User) -> Consultation:
             raise ValidationError(STARTED_AFTER_OPENING, code="opened")
     consultation.full_clean()
     consultation.save()
+    caching.changed(Consultation, scope=consultation.pk)
     audit_record(
         actor=by,
         action="consultation.create" if creating else "consultation.update",
@@ -297,7 +300,7 @@ def comment_publish(*, comment: Comment, published_text: str, by: User) -> Comme
     audit_record(
         actor=by, action="comment.publish", target=comment, before=before, after={"redacted": redacted}
     )
-    selectors.results_changed(comment.response.consultation_id)
+    caching.changed(Comment, scope=comment.response.consultation_id)
     return comment
 
 
@@ -309,7 +312,7 @@ def comment_hide(*, comment: Comment, reason: str, by: User) -> Comment:
     comment.full_clean()
     comment.save()
     audit_record(actor=by, action="comment.hide", target=comment, before=before, after={"reason": reason})
-    selectors.results_changed(comment.response.consultation_id)
+    caching.changed(Comment, scope=comment.response.consultation_id)
     return comment
 
 
@@ -321,6 +324,7 @@ def board_response_publish(*, consultation: Consultation, text: str, by: User) -
     consultation.board_response, consultation.board_response_published_at = text.strip(), timezone.now()
     consultation.full_clean()
     consultation.save(update_fields=["board_response", "board_response_published_at"])
+    caching.changed(Consultation, scope=consultation.pk)
     audit_record(actor=by, action="consultation.respond", target=consultation, after={"text": text.strip()})
     return consultation
 
@@ -351,6 +355,7 @@ def split_adopt(*, consultation: Consultation, split: dict[int, int], by: User) 
     consultation.save(
         update_fields=["split_adopted_into", "split_adopted_at", "split_adopted_by", "adopted_split"]
     )
+    caching.changed(Consultation, scope=consultation.pk)  # the draft's outcomes: outcome_update names them
     audit_record(
         actor=by,
         action="consultation.adopt_split",
@@ -368,5 +373,5 @@ def ward_population_update(*, figure: WardPopulation, by: User, **fields) -> War
     figure.full_clean()
     figure.save()
     audit_record(actor=by, action="ward_population.update", target=figure, before=before, after=fields)
-    selectors.weights_changed()
+    caching.changed(WardPopulation)  # every consultation's weighted results
     return figure

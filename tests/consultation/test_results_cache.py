@@ -71,7 +71,7 @@ def test_the_public_page_is_served_from_the_cache_until_a_response_changes_it(
 
 
 def test_a_reader_between_the_write_and_its_commit_cannot_pin_stale_results(
-    officer, django_capture_on_commit_callbacks
+    officer, django_capture_on_commit_callbacks, monkeypatch
 ):
     """The version is bumped inside the transaction and again on commit: results worked out from the data
     as it was before the commit, and stored under the version current then, are never read afterwards."""
@@ -82,8 +82,9 @@ def test_a_reader_between_the_write_and_its_commit_cannot_pin_stale_results(
         paper_response(consultation, officer)
         # Another app server reads now: it sees the bumped version but (in production) the old data,
         # and stores those old figures under the bumped version.
-        stale_key = selectors._results_key(consultation, "results", selectors._versions(consultation))
-        cache.set(stale_key, before, selectors.RESULTS_CACHE_SECONDS)
+        with monkeypatch.context() as old_data:
+            old_data.setattr(selectors, "results", lambda *args, **kwargs: before)
+            assert selectors.cached_results(consultation).n_responses == 12  # worked out and stored
         assert selectors.cached_results(consultation).n_responses == 12  # the pinned stale entry
     assert callbacks  # the bumps waiting for the commit (this consultation's and the dashboard's)
     for callback in callbacks:
@@ -200,8 +201,9 @@ def test_only_real_pages_of_comments_make_cache_entries(client, officer):
         comment = Comment.objects.get(response=response)
         services.comment_publish(comment=comment, published_text=f"Comment {i}", by=officer)
     url = reverse("consultation:results", args=[consultation.slug])
-    before = len(cache._cache)
+    before = set(cache._cache)
     bodies = {client.get(url, {"page": page}).context["body"] for page in ["1", "7", "x", "-1", "1000000"]}
     assert len(bodies) == 1  # one page of 3 comments, whatever was asked for
-    # its count and page 1, the results they show, and the consultation with its outcomes
-    assert len(cache._cache) - before <= 5
+    # its count and page 1, the results they show, and the consultation with its outcomes (the versions of
+    # the topics they read aside)
+    assert len({key for key in set(cache._cache) - before if ":topic:" not in key}) <= 4

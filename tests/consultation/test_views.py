@@ -677,7 +677,7 @@ def test_a_closed_consultation_refuses_answers_with_a_clear_page(client):
     consultation = open_consultation()
     answer(client, consultation)
     consultation.closes_at = timezone.now() - timedelta(minutes=1)
-    consultation.save(update_fields=["closes_at"])  # a save: the public pages' cached copy goes with it
+    services.consultation_save(consultation=consultation, by=consultation.created_by)  # the cached copy goes
     page = client.post(url("check", consultation), {"email": "", "website": ""})
     assert page.status_code == 410
     expected = services.CLOSED.format(closes=formatting.moment(consultation.closes_at))

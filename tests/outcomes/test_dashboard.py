@@ -45,7 +45,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultation.models import Allocation, Consultation, Response
-from consultation.selectors import results_changed
+from knowsley_sv import caching
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import dashboard
@@ -1159,7 +1159,7 @@ def test_a_response_leaves_the_contract_tables_in_the_cache(data, django_assert_
     figures = dashboard.Figures(Filters(), today=date(2026, 1, 5), now=aware(2026, 1, 5, 12))
     figures.tables()
     Response.objects.create(consultation=data.consultation, submitted_at=aware(2025, 4, 11, 12))
-    results_changed(data.consultation.pk)  # as every service that writes a response does
+    caching.changed(Response, scope=data.consultation.pk)  # as every service that writes a response does
     day, now = date(2026, 1, 5), aware(2026, 1, 5, 12)
     again = dashboard.Figures(Filters(), today=day, now=now, titles=data.titles)
     with django_assert_num_queries(0):

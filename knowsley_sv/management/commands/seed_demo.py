@@ -8,6 +8,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from consultation import services as consultation_services
 from consultation.aggregation import largest_remainder
 from consultation.models import Comment, Consultation, Response, WardPopulation
+from knowsley_sv import caching
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import dashboard, services
@@ -175,6 +177,7 @@ class Command(BaseCommand):
             self._tenders(users)
             self._evaluations(users)
         dashboard.data_changed()  # some rows went in with bulk_create: the board's cached figures are stale
+        caching.changed(*apps.get_models())  # written outside the services: every cached figure is stale
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -51,6 +52,7 @@ from consultation.models import (
     WardPopulation,
 )
 from consultation.retention import contacts_erased_by
+from knowsley_sv import caching
 from knowsley_sv.management.commands.seed_demo import ILLUSTRATIVE_PROXIES
 from knowsley_sv.models import User
 from knowsley_sv.retention_apply import retention_schedule
@@ -532,6 +534,7 @@ class Command(BaseCommand):
             began = clock.monotonic()
         self.timings["commit"] = clock.monotonic() - began  # foreign keys are checked at commit
         dashboard.data_changed()  # bulk inserts send no post_save: the board's cached figures are stale
+        caching.changed(*apps.get_models())  # written outside the services: every cached figure is stale
         if connection.vendor == "postgresql":
             began = clock.monotonic()
             with connection.cursor() as cursor:
