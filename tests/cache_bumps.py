@@ -16,7 +16,8 @@ from django.db import connection
 
 from knowsley_sv import caching
 
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# SQLite writes a many-to-many add (bulk_create ignoring conflicts) as INSERT OR IGNORE INTO.
+WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 def _model_of_table() -> dict[str, str]:
@@ -55,3 +56,21 @@ def announces_what_it_writes():
         yield seen
     missing = seen.missing()
     assert not missing, f"wrote {sorted(missing)} without caching.changed naming them"
+
+
+DOMAIN = ("consultation.", "outcomes.", "procurement.")
+
+
+def run_table_entry(service: str, world, *, services: dict, reads_only: dict, domain=DOMAIN) -> None:
+    """One entry of an app's bump table (`services` and `reads_only`: dotted name -> a callable taking the
+    world) under the harness. A write service must write (else the table's data never reaches its write) and
+    name every model of the `domain` apps it writes, not only those a topic reads today (the reporting app's
+    topics will read more); a read must write nothing."""
+    with announces_what_it_writes() as seen:
+        (reads_only[service] if service in reads_only else services[service])(world)
+    if service in reads_only:
+        assert seen.written == set(), f"{service} only reads, yet wrote {sorted(seen.written)}"
+        return
+    assert seen.written, f"{service} wrote nothing: the table's data does not reach its write"
+    unnamed = {label for label in seen.written if label.startswith(domain)} - seen.named
+    assert not unnamed, f"{service} wrote {sorted(unnamed)} without caching.changed naming them"

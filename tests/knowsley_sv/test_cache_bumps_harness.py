@@ -29,10 +29,11 @@ def test_a_write_named_to_changed_passes(groups_topic):
     [
         lambda: Group.objects.create(name="Saved"),
         lambda: Group.objects.bulk_create([Group(name="Bulk")]),
+        lambda: Group.objects.bulk_create([Group(name="Added")], ignore_conflicts=True),  # m2m add
         lambda: Group.objects.filter(name="Existing").update(name="Renamed"),
         lambda: Group.objects.filter(name="Existing").delete(),
     ],
-    ids=["save", "bulk_create", "update", "delete"],
+    ids=["save", "bulk_create", "bulk_create_ignoring_conflicts", "update", "delete"],
 )
 def test_a_write_not_named_fails_however_it_was_made(groups_topic, write):
     Group.objects.create(name="Existing")
