@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,3 +208,30 @@ def test_only_real_pages_of_comments_make_cache_entries(client, officer):
     # its count and page 1, the results they show, and the consultation with its outcomes (the versions of
     # the topics they read aside)
     assert len({key for key in set(cache._cache) - before if ":topic:" not in key}) <= 4
+
+
+def test_the_cached_body_is_the_same_whoever_looks(officer):
+    """The public page's body is rendered once and served from the shared cache to everyone, so it must not
+    depend on who is looking: worked out afresh for each of four visitors, it is the same to the byte."""
+    consultation = closed_with(11, officer)
+    response = paper_response(
+        consultation, officer, comments={1: "More buses to Kirkby"}, consent_to_quote=True
+    )
+    services.comment_publish(
+        comment=response.comments.get(), published_text="More buses to Kirkby", by=officer
+    )
+    visitors = {
+        "anonymous": None,
+        "resident": UserFactory(username="cache-resident", roles=[Role.RESIDENT]),
+        "board member": officer,
+        "administrator": UserFactory(username="cache-admin", roles=[Role.ADMINISTRATOR], is_staff=True),
+    }
+    bodies = {}
+    for who, user in visitors.items():
+        cache.clear()
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        bodies[who] = client.get(reverse("consultation:results", args=[consultation.slug])).context["body"]
+    assert "12 responses" in bodies["anonymous"] and "More buses to Kirkby" in bodies["anonymous"]
+    assert len({body.encode() for body in bodies.values()}) == 1, bodies
