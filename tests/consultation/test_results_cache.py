@@ -156,6 +156,15 @@ def test_a_ward_population_change_reweights_every_cached_result(officer, django_
     assert second == selectors.results(consultation)
 
 
+def test_a_response_to_one_consultation_leaves_the_others_results_cached(officer, django_assert_num_queries):
+    one, other = closed_with(12, officer, slug="cache-one"), closed_with(12, officer, slug="cache-other")
+    assert selectors.cached_results(one).n_responses == selectors.cached_results(other).n_responses == 12
+    paper_response(one, officer)
+    with django_assert_num_queries(0):
+        assert selectors.cached_results(other).n_responses == 12
+    assert selectors.cached_results(one).n_responses == 13
+
+
 def test_cached_figures_are_the_figures(officer):
     consultation = closed_with(15, officer)
     assert selectors.cached_results(consultation) == selectors.results(consultation)
