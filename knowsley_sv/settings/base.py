@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "axes",  # sign-in throttling; last, so its admin sits after ours
 ]
 
+# The benchmarks' scale data set (bench/, `manage.py seed_scale`): development only, so the command does not
+# exist in production.
+if DEBUG:
+    INSTALLED_APPS.append("bench")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
