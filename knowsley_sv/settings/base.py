@@ -146,7 +146,10 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
     "default": {
         **(
-            {"BACKEND": "knowsley_sv.cache.RedisCache", "LOCATION": CACHE_URL}  # Django's, one client a pool
+            {
+                "BACKEND": "knowsley_sv.redis_cache.RedisCache",
+                "LOCATION": CACHE_URL,
+            }  # Django's, one client a pool
             if CACHE_URL
             else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         ),
