@@ -6,14 +6,12 @@ up to 95, not 100"), empty when there are none. Forms and services show the sent
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 from knowsley_sv import formatting
+from knowsley_sv.money import EXACT_PRECISION, to_pennies
 
 MIN_SOCIAL_VALUE_WEIGHT = 10
-PENNY = Decimal("0.01")
-# Enough digits that no product or sum of 14-digit figures is rounded before the final penny.
-EXACT_PRECISION = 100
 WEIGHTS_MUST_TOTAL_100 = "The price, quality and social value weights add up to {total}, not 100."
 WEIGHT_OUT_OF_RANGE = "The {name} weight is {weight}%. Enter a whole number from 0 to 100."
 SOCIAL_VALUE_UNDER_MINIMUM = (
@@ -169,7 +167,7 @@ def committed_value(*, commitments: Iterable[tuple[Decimal, Decimal | None]]) ->
     only at the end. An indicator without a proxy counts £0. A figure shown beside a bid, never a score."""
     with localcontext(prec=EXACT_PRECISION):
         total = sum((quantity * proxy for quantity, proxy in commitments if proxy is not None), Decimal(0))
-        return total.quantize(PENNY, rounding=ROUND_HALF_UP)
+        return to_pennies(total)
 
 
 def bid_problems(

@@ -11,11 +11,10 @@ value 20 split 50/30/20 over outcomes 1, 3 and 6; bid C scores 32.00 + 28.00 + 1
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
-EXACT_PRECISION = 100
-PENNY = Decimal("0.01")
-HUNDRED = Decimal(100)
+from knowsley_sv.money import EXACT_PRECISION, HUNDRED, to_pennies
+
 ZERO = Decimal(0)
 
 RELATIVE = "relative"  # price weight × lowest ÷ bid
@@ -71,11 +70,6 @@ class BidResult:
     @property
     def quality_and_social_value(self) -> Decimal:
         return self.quality + self.social_value
-
-
-def to_pennies(value: Decimal) -> Decimal:
-    """Round half up to 2 places: the only rounding there is, at the end."""
-    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def social_value_points(social_value_weight: int, share: int) -> Decimal:
