@@ -10,7 +10,6 @@ value 20 split 50/30/20 over outcomes 1, 3 and 6; bid C scores 32.00 + 28.00 + 1
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
 from knowsley_sv.money import EXACT_PRECISION, HUNDRED, to_pennies
@@ -21,9 +20,6 @@ RELATIVE = "relative"  # price weight × lowest ÷ bid
 DEVIATION = "deviation"  # price weight × (1 − (bid − lowest) ÷ lowest), floored at 0
 QUALITY = "quality"
 SOCIAL_VALUE = "social_value"
-
-FLAG_SPREAD = 40  # evaluators' scores this far apart flag the row for moderation
-STANDSTILL_WORKING_DAYS = 8
 
 BELOW_MINIMUM = "Scored {score} on {label}, below the minimum of {minimum}."
 
@@ -164,20 +160,3 @@ def _rank(results: list[BidResult]) -> None:
         else:
             result.rank = position
         previous = result
-
-
-def spread_flagged(scores: Sequence[int]) -> bool:
-    """Evaluators differ by 40 or more on a line: moderation must look at it closely."""
-    return len(scores) > 1 and max(scores) - min(scores) >= FLAG_SPREAD
-
-
-def standstill_end(published: date, holidays: Mapping[date, str] | set[date]) -> date:
-    """The last day of the standstill: 8 working days beginning with the day of publication, skipping
-    weekends and the given bank holidays. The contract may be entered from the day after."""
-    day, counted = published, 0
-    while True:
-        if day.weekday() < 5 and day not in holidays:
-            counted += 1
-            if counted == STANDSTILL_WORKING_DAYS:
-                return day
-        day += timedelta(days=1)

@@ -1,11 +1,9 @@
 """Scoring (DESIGN §5.4): the worked example verbatim, edge cases with their figures, and properties."""
 
 import ast
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -158,31 +156,6 @@ def test_unknown_formula_and_non_positive_prices_are_refused():
         scoring.price_score(weight=50, lowest=D(1), price=D(1), formula="cheapest")
     with pytest.raises(ValueError):
         scoring.price_score(weight=50, lowest=D(0), price=D(1), formula=RELATIVE)
-
-
-@pytest.mark.parametrize(
-    ("scores", "flagged"),
-    [([60, 80, 90], False), ([40, 60, 80], True), ([20, 60], True), ([60], False), ([0, 100, 20], True)],
-)
-def test_rows_40_or_more_apart_are_flagged(scores, flagged):
-    assert scoring.spread_flagged(scores) is flagged
-
-
-# --- the standstill ---------------------------------------------------------------------------------
-ENGLAND_AND_WALES = holidays.country_holidays("GB", subdiv="ENG", years=range(2026, 2028))
-
-
-@pytest.mark.parametrize(
-    ("published", "last_day"),
-    [
-        (date(2026, 11, 25), date(2026, 12, 4)),  # Wednesday: Wed–Fri, Mon–Fri = 8
-        (date(2026, 11, 28), date(2026, 12, 9)),  # a Saturday: counting starts on Monday 30th
-        (date(2026, 12, 21), date(2027, 1, 4)),  # Christmas, Boxing Day (Mon 28th) and New Year skipped
-        (date(2027, 3, 24), date(2027, 4, 6)),  # Good Friday 26 March and Easter Monday 29 March skipped
-    ],
-)
-def test_standstill_is_8_working_days_beginning_with_publication(published, last_day):
-    assert scoring.standstill_end(published, ENGLAND_AND_WALES) == last_day
 
 
 # --- properties -------------------------------------------------------------------------------------
