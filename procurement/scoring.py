@@ -11,6 +11,7 @@ value 20 split 50/30/20 over outcomes 1, 3 and 6; bid C scores 32.00 + 28.00 + 1
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from enum import StrEnum
 
 from knowsley_sv.money import EXACT_PRECISION, HUNDRED, to_pennies
 
@@ -18,10 +19,18 @@ ZERO = Decimal(0)
 
 RELATIVE = "relative"  # price weight × lowest ÷ bid
 DEVIATION = "deviation"  # price weight × (1 − (bid − lowest) ÷ lowest), floored at 0
-QUALITY = "quality"
-SOCIAL_VALUE = "social_value"
 
+
+class LineKind(StrEnum):
+    """What a scored line counts towards. Each member equals its value ("quality" == LineKind.QUALITY)."""
+
+    QUALITY = "quality"
+    SOCIAL_VALUE = "social_value"
+
+
+KINDS = frozenset(LineKind)
 BELOW_MINIMUM = "Scored {score} on {label}, below the minimum of {minimum}."
+UNKNOWN_KIND = "Criterion {key} is of kind {kind!r}, which is neither quality nor social value."
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,7 @@ class Criterion:
     """
 
     key: str
-    kind: str
+    kind: LineKind
     label: str
     points: Decimal
     minimum: int | None = None
@@ -102,8 +111,12 @@ def evaluate(
 
     A bid below any line's minimum is not compliant: it is scored (so its bidder can see why) but not
     ranked, and its price does not set the lowest price. Ranks follow the rounded total; a tie goes to the
-    higher quality + social value; a remaining tie shares the rank and is flagged `tied`.
+    higher quality + social value; a remaining tie shares the rank and is flagged `tied`. A line of a kind
+    that is neither quality nor social value is refused, never left out of both totals.
     """
+    for criterion in criteria:
+        if criterion.kind not in KINDS:
+            raise ValueError(UNKNOWN_KIND.format(key=criterion.key, kind=criterion.kind))
     results = []
     failures = {}
     for bid in bids:
@@ -120,8 +133,8 @@ def evaluate(
     for bid in bids:
         exact = {c.key: weighted_score(c.points, bid.scores[c.key]) for c in criteria}
         with localcontext(prec=EXACT_PRECISION):
-            quality = sum((exact[c.key] for c in criteria if c.kind == QUALITY), ZERO)
-            social = sum((exact[c.key] for c in criteria if c.kind == SOCIAL_VALUE), ZERO)
+            quality = sum((exact[c.key] for c in criteria if c.kind == LineKind.QUALITY), ZERO)
+            social = sum((exact[c.key] for c in criteria if c.kind == LineKind.SOCIAL_VALUE), ZERO)
             price = (
                 price_score(weight=price_weight, lowest=lowest, price=bid.price, formula=formula)
                 if lowest is not None

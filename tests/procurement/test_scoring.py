@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procurement import scoring
-from procurement.scoring import DEVIATION, QUALITY, RELATIVE, SOCIAL_VALUE, BidScores, Criterion
+from procurement.scoring import DEVIATION, RELATIVE, BidScores, Criterion, LineKind
 
 D = Decimal
+QUALITY, SOCIAL_VALUE = LineKind.QUALITY, LineKind.SOCIAL_VALUE
 # DESIGN §5.4: price 50, quality 30 (Q1 20, Q2 10), social value 20 split outcome 1 50%, 3 30%, 6 20%.
 EXAMPLE_CRITERIA = [
     Criterion("Q1", QUALITY, "Q1", D(20)),
@@ -156,6 +157,25 @@ def test_unknown_formula_and_non_positive_prices_are_refused():
         scoring.price_score(weight=50, lowest=D(1), price=D(1), formula="cheapest")
     with pytest.raises(ValueError):
         scoring.price_score(weight=50, lowest=D(0), price=D(1), formula=RELATIVE)
+
+
+@pytest.mark.parametrize("kind", ["qualty", "Quality", "social value", "price", ""])
+def test_a_line_of_an_unknown_kind_is_refused_not_left_out_of_the_totals(kind):
+    criteria = [
+        *EXAMPLE_CRITERIA[:4],
+        Criterion("O6", kind, "Outcome 6", scoring.social_value_points(20, 20)),
+    ]
+    with pytest.raises(ValueError, match=f"Criterion O6 is of kind '{kind}', which is neither quality"):
+        evaluate(criteria)
+
+
+def test_a_kind_given_as_its_plain_value_counts_as_that_kind():
+    plain = [Criterion(c.key, c.kind.value, c.label, c.points, c.minimum) for c in EXAMPLE_CRITERIA]
+    assert {type(c.kind) for c in plain} == {str}
+    results = evaluate(plain)
+    assert {k: (str(r.quality), str(r.social_value), str(r.total)) for k, r in results.items()} == {
+        k: row[1:4] for k, row in EXAMPLE_TABLE.items()
+    }
 
 
 # --- properties -------------------------------------------------------------------------------------
