@@ -86,7 +86,7 @@ def social_value_sections(tender: Tender) -> list[dict]:
         {
             "outcome": s.outcome,
             "share": s.share,
-            "points": tender.social_value_weight * s.share / 100,
+            "points": scoring.social_value_points(tender.social_value_weight, s.share),
             "indicators": offered.get(s.outcome_id, []),
         }
         for s in tender.shares.all()
