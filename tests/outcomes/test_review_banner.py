@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from knowsley_sv.roles import Role
 from outcomes import selectors
-from outcomes.models import ModelReview, SocialValueModel
+from outcomes.models import SocialValueModel
 
-from ..factories import UserFactory
+from ..factories import ModelReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +22,7 @@ def reviewed(adopted_model):
     adopted = timezone.make_aware(datetime(2025, 1, 15, 10))
     SocialValueModel.objects.filter(pk=adopted_model.pk).update(adopted_at=adopted)
     commissioner = UserFactory(username="dash-commissioner", roles=[Role.COMMISSIONER])
-    ModelReview.objects.create(
-        model=adopted_model,
-        held_on=date(2025, 12, 1),
-        evidence="Delivery figures",
-        findings="Working",
-        decisions="Keep",
-        result=ModelReview.Result.KEPT,
-        recorded_by=commissioner,
-    )
+    ModelReviewFactory(model=adopted_model, held_on=date(2025, 12, 1), recorded_by=commissioner)
     return adopted_model, commissioner
 
 
@@ -42,14 +34,6 @@ def test_the_review_banner_comes_from_the_cache_until_a_review_is_recorded(
     assert selectors.cached_review_status(day).overdue is True  # due 1 December 2026
     with django_assert_num_queries(0):
         assert selectors.cached_review_status(day).due_on == date(2026, 12, 1)
-    ModelReview.objects.create(
-        model=model,
-        held_on=date(2026, 11, 30),
-        evidence="A year of delivery",
-        findings="Still working",
-        decisions="Keep",
-        result=ModelReview.Result.KEPT,
-        recorded_by=commissioner,
-    )
+    ModelReviewFactory(model=model, held_on=date(2026, 11, 30), recorded_by=commissioner)  # a write: stale
     status = selectors.cached_review_status(day)
     assert (status.due_on, status.overdue) == (date(2027, 11, 30), False)
