@@ -230,9 +230,6 @@ def _weight(result: Results, *, ward_counts: dict, sums: dict, wards: dict) -> N
 # response makes that consultation's entries stale; a ward population change, every consultation's. The time
 # limit only bounds what a write outside the services (a shell) could leave: it is not what keeps them fresh.
 RESULTS_CACHE_SECONDS = 60 * 60
-# The dashboard's version of every consultation's responses (outcomes/dashboard.py imports it): the version of
-# topics.RESPONSES, bumped by every service that writes a response, until the dashboard reads that topic.
-RESPONSES_VERSION_KEY = topics.RESPONSES.version_keys()[0]
 
 
 def _cached(consultation: Consultation, name: str, compute):

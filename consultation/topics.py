@@ -18,8 +18,3 @@ RESULTS = caching.topic(
     reads=[Consultation, Response, Allocation, Comment, Outcome, Ward, WardPopulation],
     scoped=True,
 )
-
-# Figures across every consultation's responses: the board's dashboard (outcomes/dashboard.py) reads this
-# topic's version as selectors.RESPONSES_VERSION_KEY until it moves to reporting/ with topics of its own;
-# then this topic and that constant go.
-RESPONSES = caching.topic("consultation.responses", reads=[Response, Allocation, Comment])

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from .money import TENTH, to_pennies
+
 DISPLAY_TIME_ZONE = ZoneInfo("Europe/London")
 MONTHS = (
     "January",
@@ -33,8 +35,6 @@ MONTHS = (
     "November",
     "December",
 )
-_TENTH = Decimal("0.1")
-_PENNY = Decimal("0.01")
 
 
 def uk_time(moment: datetime) -> datetime:
@@ -85,7 +85,7 @@ def _plain(value: Decimal, *, places: int, commas: bool) -> str:
 
 def money(value) -> str:
     """ "£15,000", "£15,000.50", "-£20": whole pounds without pence, otherwise to the penny."""
-    amount = _decimal(value).quantize(_PENNY, rounding=ROUND_HALF_UP) + 0  # + 0: never "-£0"
+    amount = to_pennies(_decimal(value)) + 0  # + 0: never "-£0"
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
@@ -94,7 +94,7 @@ def money(value) -> str:
 
 def amount_input(value) -> str:
     """What a money text box holds before anyone types: "250000", "250000.50" (never "250000.00")."""
-    amount = _decimal(value).quantize(_PENNY, rounding=ROUND_HALF_UP) + 0
+    amount = to_pennies(_decimal(value)) + 0
     return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
 
 
@@ -119,4 +119,4 @@ def with_unit(label: str, unit: str) -> str:
 
 def percentage(value) -> str:
     """ "12.5%", "100.0%": a percentage (already ×100) to one decimal place, half up."""
-    return f"{_decimal(value).quantize(_TENTH, rounding=ROUND_HALF_UP) + 0}%"  # + 0: never "-0.0%"
+    return f"{_decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP) + 0}%"  # + 0: never "-0.0%"

@@ -26,7 +26,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import scoring, selectors, services
+from . import rules, selectors, services
 from .models import ModeratedScore, PanelMember, Score, Tender
 from .views import CommissionerTenderMixin
 
@@ -159,7 +159,7 @@ class ModerationView(CommissionerTenderMixin, TemplateView):
                 "bid": bid,
                 "moderated": sum((bid.pk, line.key) in result.moderated for line in result.lines),
                 "flagged": sum(
-                    scoring.spread_flagged([s.value for s in scores.get((bid.pk, line.key), [])])
+                    rules.spread_flagged([s.value for s in scores.get((bid.pk, line.key), [])])
                     for line in result.lines
                 ),
             }
@@ -305,7 +305,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
                     "line": line,
                     "panel": self.panel[line.key],
                     "agreed": services.agreed_score(values),
-                    "flagged": scoring.spread_flagged(values),
+                    "flagged": rules.spread_flagged(values),
                     "moderated": moderated,
                     "moderated_label": labels.get(moderated.value, "") if moderated else "",
                     "score": score_field,

@@ -16,7 +16,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation, SocialValueModel
 
-from . import rules, scoring
+from . import rules
 from .models import (
     Award,
     Bid,
@@ -804,7 +804,7 @@ def moderate(
         if moderated is None:
             moderated = ModeratedScore(bid=bid, **line.ids)
         moderated.value, moderated.rationale = value, text
-        moderated.flagged = scoring.spread_flagged(panel_scores.get(key, []))
+        moderated.flagged = rules.spread_flagged(panel_scores.get(key, []))
         moderated.moderated_by, moderated.moderated_at = by, now
         moderated.save()
         changed += 1
@@ -935,7 +935,7 @@ def award_notice_publish(*, tender: Tender, by: User, now=None) -> Award:
             NOTICE_ALREADY.format(day=f"{timezone.localtime(award.notice_published_at):%-d %B %Y}")
         )
     award.notice_published_at = now
-    award.standstill_ends = scoring.standstill_end(timezone.localdate(now), bank_holidays())
+    award.standstill_ends = rules.standstill_end(timezone.localdate(now), bank_holidays())
     award.save(update_fields=["notice_published_at", "standstill_ends"])
     audit_record(
         actor=by,

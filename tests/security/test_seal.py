@@ -30,11 +30,11 @@ from django.utils.html import escape
 
 from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
-from outcomes import dashboard
 from outcomes.admin import ORGANISATION_NOT_DELETED
 from outcomes.models import Organisation
 from procurement import services
 from procurement.models import Bid, SupplierMember, Tender
+from reporting import dashboard
 
 from ..factories import UserFactory
 from ..procurement.helpers import bids_by_supplier, first_indicators, publishable_tender, supplier_user

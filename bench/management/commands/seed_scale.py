@@ -53,13 +53,11 @@ from consultation.models import (
 )
 from consultation.retention import contacts_erased_by
 from knowsley_sv import caching
-from knowsley_sv.management.commands.seed_demo import ILLUSTRATIVE_PROXIES
 from knowsley_sv.models import User
 from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
-from outcomes import dashboard
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
-from procurement import delivery, rules, scoring, selectors, services
+from procurement import delivery, rules, selectors, services
 from procurement.models import (
     Award,
     Bid,
@@ -80,6 +78,7 @@ from procurement.models import (
     SupplierMember,
     Tender,
 )
+from reporting.management.commands.seed_demo import DOMAIN_APPS, ILLUSTRATIVE_PROXIES
 
 BATCH = 5000
 FIRST_USERNAME = "scale.board1"  # its presence means seed_scale has already run on this database
@@ -533,8 +532,8 @@ class Command(BaseCommand):
                 self.timings[step.__name__.strip("_")] = clock.monotonic() - began
             began = clock.monotonic()
         self.timings["commit"] = clock.monotonic() - began  # foreign keys are checked at commit
-        dashboard.data_changed()  # bulk inserts send no post_save: the board's cached figures are stale
-        caching.changed(*apps.get_models())  # written outside the services: every cached figure is stale
+        # Bulk inserts into every domain app: every figure cached from them is stale.
+        caching.changed(*(m for app in DOMAIN_APPS for m in apps.get_app_config(app).get_models()))
         if connection.vendor == "postgresql":
             began = clock.monotonic()
             with connection.cursor() as cursor:
@@ -933,7 +932,7 @@ class Command(BaseCommand):
         end = delivery.add_months(start, 3 * max(length, 1)) - timedelta(days=1)
         entered = _office(rng, start - timedelta(days=rng.randint(1, 14)))
         notice_day = entered.date() - timedelta(days=rng.randint(16, 28))
-        while scoring.standstill_end(notice_day, self.holidays) >= entered.date():
+        while rules.standstill_end(notice_day, self.holidays) >= entered.date():
             notice_day -= timedelta(days=7)
         notice = _office(rng, notice_day)
         awarded = notice - timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 3))
@@ -1204,7 +1203,7 @@ class Command(BaseCommand):
                     share_id=share.pk if share else None,
                     value=agreed,
                     rationale=rationales[agreed],
-                    flagged=scoring.spread_flagged(given),
+                    flagged=rules.spread_flagged(given),
                     moderated_by_id=plan.commissioners[0].pk,
                     moderated_at=plan.moderated,
                 )
@@ -1232,7 +1231,7 @@ class Command(BaseCommand):
                 awarded_by=plan.commissioners[0],
                 awarded_at=plan.awarded,
                 notice_published_at=notice,
-                standstill_ends=scoring.standstill_end(timezone.localdate(notice), self.holidays)
+                standstill_ends=rules.standstill_end(timezone.localdate(notice), self.holidays)
                 if notice
                 else None,
             )
