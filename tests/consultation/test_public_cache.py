@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from consultation import selectors, services
 from consultation.models import Consultation, Response
-from knowsley_sv import caching, versioned_cache
+from knowsley_sv import caching
 from knowsley_sv.roles import Role
 from outcomes import services as outcome_services
 from outcomes.models import Outcome, SocialValueModel, Ward
@@ -103,40 +103,6 @@ def test_a_submission_from_the_cached_outcomes_stores_every_allocation(client):
     response = Response.objects.get(consultation=consultation)
     allocations = {a.outcome.number: a.points for a in response.allocations.select_related("outcome")}
     assert allocations == {1: 40, 2: 20, 3: 10, 4: 10, 5: 10, 6: 10}
-
-
-# --- versioned_cache.read_through ---------------------------------------------------------------------------
-def test_read_through_works_out_once_until_a_version_is_bumped():
-    calls = []
-
-    def compute():
-        calls.append(1)
-        return len(calls)
-
-    def read():
-        return versioned_cache.read_through("test:entry", ["test:version"], compute, 60)
-
-    assert [read(), read()] == [1, 1]
-    versioned_cache.bump("test:version")
-    assert [read(), read()] == [2, 2]
-    cache.delete("test:version")  # a version lost from the cache (evicted, Redis restarted)
-    assert [read(), read()] == [3, 3]
-
-
-def test_read_through_never_serves_what_was_read_before_a_commit(django_capture_on_commit_callbacks):
-    """A reader between a write's first bump and its commit stores the old figures under a version that the
-    commit replaces."""
-    value = {"now": "old"}
-
-    def read():
-        return versioned_cache.read_through("test:entry", ["test:version"], lambda: value["now"], 60)
-
-    assert read() == "old"
-    with django_capture_on_commit_callbacks(execute=True):
-        versioned_cache.bump("test:version")  # inside the write's transaction
-        assert read() == "old"  # another reader, before the commit: the database still says "old"
-        value["now"] = "new"  # the commit
-    assert read() == "new"
 
 
 def test_a_ward_renamed_or_deleted_in_the_admin_shows_on_the_about_you_step_at_once(client):
