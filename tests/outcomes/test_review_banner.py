@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from knowsley_sv.roles import Role
-from outcomes import selectors
-from outcomes.models import SocialValueModel
+from outcomes import selectors, services
+from outcomes.models import ModelReview, SocialValueModel
 
 from ..factories import ModelReviewFactory, UserFactory
 
@@ -34,6 +34,15 @@ def test_the_review_banner_comes_from_the_cache_until_a_review_is_recorded(
     assert selectors.cached_review_status(day).overdue is True  # due 1 December 2026
     with django_assert_num_queries(0):
         assert selectors.cached_review_status(day).due_on == date(2026, 12, 1)
-    ModelReviewFactory(model=model, held_on=date(2026, 11, 30), recorded_by=commissioner)  # a write: stale
+    services.review_record(  # a write, announced: stale
+        model=model,
+        held_on=date(2026, 11, 30),
+        attendees=[commissioner],
+        evidence="Consultation results",
+        findings="The model works",
+        decisions="Keep it",
+        result=ModelReview.Result.KEPT,
+        by=commissioner,
+    )
     status = selectors.cached_review_status(day)
     assert (status.due_on, status.overdue) == (date(2027, 11, 30), False)
