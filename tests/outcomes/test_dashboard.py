@@ -51,7 +51,7 @@ from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.dashboard import Filters
 from outcomes.models import Indicator, ModelReview, Organisation, SocialValueModel
-from procurement import delivery, services
+from procurement import delivery
 from procurement.models import (
     Award,
     Bid,
@@ -62,7 +62,8 @@ from procurement.models import (
     OutcomeShare,
     Tender,
 )
-from procurement.services import LineEntry
+from procurement.services import delivery as delivery_services
+from procurement.services.delivery import LineEntry
 
 from ..factories import UserFactory
 from ..procurement.helpers import contracted_tender, first_indicators
@@ -547,7 +548,7 @@ def test_figures_from_the_services_journey(adopted_model):
     supplier = User.objects.get(username="supplier-gamma-works")
     kpis = {k.outcome_number: k for k in contract.kpis.all()}
     july = aware(2027, 7, 5, 10)
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=date(2027, 4, 1),
         by=supplier,
@@ -555,8 +556,8 @@ def test_figures_from_the_services_journey(adopted_model):
         now=july,
     )
     lines = {line.kpi.outcome_number: line for line in report.lines.select_related("kpi", "report__contract")}
-    services.line_verify(line=lines[1], by=commissioner, now=july)
-    services.line_query(line=lines[6], by=commissioner, question="Which sessions?", now=july)
+    delivery_services.line_verify(line=lines[1], by=commissioner, now=july)
+    delivery_services.line_query(line=lines[6], by=commissioner, question="Which sessions?", now=july)
     fy2027 = Filters(year=2027)
 
     def figures():

@@ -4,7 +4,6 @@ before submitting their own."""
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -18,12 +17,14 @@ from knowsley_sv.access import RoleRequiredMixin
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import scoring, selectors, services
-from .models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
+from .. import scoring
+from ..forms.evaluation import DeclarationForm
+from ..models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
+from ..selectors import evaluation as evaluation_selectors
+from ..services import evaluation as evaluation_services
 
 EVALUATOR = (Role.EVALUATOR,)
 
-CHOOSE_DECLARATION = "Select whether you have a conflict of interest"
 NO_CONFLICT_DECLARED = "You declared no conflict of interest. You can now score the bids."
 CONFLICT_DECLARED = (
     "You declared a conflict of interest, so you are off this tender's panel. "
@@ -54,19 +55,6 @@ class EvaluatorHomeView(RoleRequiredMixin, TemplateView):
 
 
 # --- Declaration ----------------------------------------------------------------------------------------
-class DeclarationForm(forms.Form):
-    conflict = forms.ChoiceField(
-        label="Do you have a conflict of interest with any of these organisations?",
-        choices=[("no", "I have no conflict of interest"), ("yes", "I have a conflict of interest")],
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_DECLARATION, "invalid_choice": CHOOSE_DECLARATION},
-    )
-    details = forms.CharField(
-        label="Describe the conflict",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Which organisation, and your connection with it: for example, a relative works there.",
-    )
 
 
 class DeclareView(RoleRequiredMixin, ServiceFormView):
@@ -93,14 +81,16 @@ class DeclareView(RoleRequiredMixin, ServiceFormView):
         tender = self.member.tender
         return super().get_context_data(
             tender=tender,
-            bidders=list(selectors.evaluated_bids(tender).values_list("supplier__name", flat=True)),
+            bidders=list(
+                evaluation_selectors.evaluated_bids(tender).values_list("supplier__name", flat=True)
+            ),
             **kwargs,
         )
 
     def perform(self, form):
         conflict = form.cleaned_data["conflict"] == "yes"
         tender = self.member.tender
-        services.declare(
+        evaluation_services.declare(
             tender=tender, by=self.request.user, conflict=conflict, details=form.cleaned_data["details"]
         )
         if conflict:
@@ -112,8 +102,8 @@ class DeclareView(RoleRequiredMixin, ServiceFormView):
 
 # --- Pages behind the declaration -----------------------------------------------------------------------
 class ScoringSeatMixin:
-    """The user's seat on this tender's panel (services.scoring_seat): not on the panel is a 404 (nothing
-    leaks), not yet declared goes to the declaration, a declared conflict is refused."""
+    """The user's seat on this tender's panel (evaluation_services.scoring_seat): not on the panel is a 404
+    (nothing leaks), not yet declared goes to the declaration, a declared conflict is refused."""
 
     pending_to_declare = True  # else a pending evaluator gets `pending_refusal`
     pending_refusal = ""
@@ -121,14 +111,14 @@ class ScoringSeatMixin:
     def dispatch(self, request, *args, **kwargs):
         self.tender = get_object_or_404(Tender, reference=kwargs["reference"])
         try:
-            self.member = services.scoring_seat(self.tender, request.user)
+            self.member = evaluation_services.scoring_seat(self.tender, request.user)
         except ValidationError as error:
             if error.code == "declare_first":
                 if not self.pending_to_declare:
                     raise PermissionDenied(self.pending_refusal) from None
                 return redirect("procurement:declare", reference=self.tender.reference)
             if error.code == "conflicted":
-                raise PermissionDenied(services.CONFLICTED) from None
+                raise PermissionDenied(evaluation_services.CONFLICTED) from None
             raise Http404("Not on this tender's panel") from None
         self.member.tender = self.tender
         return super().dispatch(request, *args, **kwargs)
@@ -147,7 +137,7 @@ class ScoringSeatMixin:
 def _state_text(tender: Tender) -> str:
     if tender.status == Tender.Status.AWARDED:
         return EVALUATION_FINISHED
-    return services.NOT_EVALUATING.format(status=tender.get_status_display().lower())
+    return evaluation_services.NOT_EVALUATING.format(status=tender.get_status_display().lower())
 
 
 class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
@@ -159,14 +149,14 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = {"evaluating": self.evaluating, "state": _state_text(self.tender)}
         if self.evaluating:
-            lines = selectors.evaluation_lines(self.tender)
+            lines = evaluation_selectors.evaluation_lines(self.tender)
             done = dict(
                 Score.objects.filter(panel_member=self.member)
                 .values("bid_id")
                 .annotate(n=Count("pk"))
                 .values_list("bid_id", "n")
             )
-            rows = [(bid, done.get(bid.pk, 0)) for bid in selectors.evaluated_bids(self.tender)]
+            rows = [(bid, done.get(bid.pk, 0)) for bid in evaluation_selectors.evaluated_bids(self.tender)]
             context |= {
                 "scale": list(self.tender.scale.all()),
                 "line_count": len(lines),
@@ -177,7 +167,7 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.scores_submit(tender=self.tender, by=request.user)
+            evaluation_services.scores_submit(tender=self.tender, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
         messages.success(request, SCORES_SUBMITTED)
@@ -188,7 +178,7 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 class ScoreRow:
     """One line of the score page: what the bid says on it, and the evaluator's score and justification."""
 
-    line: selectors.Line
+    line: evaluation_selectors.Line
     options: list[dict]
     value: str  # the chosen scale value, as typed (kept through errors)
     justification: str
@@ -219,7 +209,7 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 
     @cached_property
     def bids(self) -> list:
-        return list(selectors.evaluated_bids(self.tender))
+        return list(evaluation_selectors.evaluated_bids(self.tender))
 
     @cached_property
     def bid(self):
@@ -229,8 +219,8 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
         return found
 
     @cached_property
-    def lines(self) -> list[selectors.Line]:
-        return selectors.evaluation_lines(self.tender)
+    def lines(self) -> list[evaluation_selectors.Line]:
+        return evaluation_selectors.evaluation_lines(self.tender)
 
     @property
     def editable(self) -> bool:
@@ -282,7 +272,7 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
             row = next((r for r in rows if message.startswith(f"{r.line.label}:")), None)
             if row is None:
                 general.append(message)
-            elif message == services.JUSTIFICATION_REQUIRED.format(label=row.line.label):
+            elif message == evaluation_services.JUSTIFICATION_REQUIRED.format(label=row.line.label):
                 row.justification_error = message
             else:
                 row.score_error = message
@@ -318,7 +308,9 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
             for key, (value, text) in typed.items()
         }
         try:
-            services.scores_save(tender=self.tender, bid=self.bid, by=request.user, entries=entries)
+            evaluation_services.scores_save(
+                tender=self.tender, bid=self.bid, by=request.user, entries=entries
+            )
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(typed=typed, problems=error.messages))
         messages.success(request, SCORES_SAVED.format(supplier=self.bid.supplier.name))
@@ -348,23 +340,23 @@ class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        members = selectors.panel(self.tender)
+        members = evaluation_selectors.panel(self.tender)
         order = {m.pk: n for n, m in enumerate(members)}
         names = {m.pk: _name(m.evaluator) for m in members}
-        active = selectors.active_panel(members)
+        active = evaluation_selectors.active_panel(members)
         still_scoring = [m for m in members if m.declaration == PanelMember.Declaration.PENDING] + [
             m for m in active if m.submitted_at is None
         ]
-        grouped = selectors.scores_by_line(
+        grouped = evaluation_selectors.scores_by_line(
             Score.objects.filter(
                 bid__tender=self.tender,
                 panel_member__declaration=PanelMember.Declaration.NO_CONFLICT,
                 panel_member__submitted_at__isnull=False,
             )
         )
-        lines = selectors.evaluation_lines(self.tender)
+        lines = evaluation_selectors.evaluation_lines(self.tender)
         sections = []
-        for bid in selectors.evaluated_bids(self.tender):
+        for bid in evaluation_selectors.evaluated_bids(self.tender):
             groups = []
             for line in lines:
                 scores = sorted(grouped.get((bid.pk, line.key), []), key=lambda s: order[s.panel_member_id])

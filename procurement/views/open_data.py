@@ -8,7 +8,7 @@ from django.views.generic import ListView
 
 from consultation.exports import as_csv
 
-from . import ocds
+from .. import ocds
 
 
 def json_response(data: dict, filename: str) -> JsonResponse:
