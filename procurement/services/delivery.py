@@ -109,6 +109,25 @@ class LineEntry:
     files: list = field(default_factory=list)
 
 
+def _check_lines(lines: dict[int, LineEntry], existing: dict[int, DeliveryLine], kpis: dict) -> None:
+    """No negative quantity, and no change to a line the council verified."""
+    problems = []
+    for kpi_id, entry in lines.items():
+        if entry.quantity is None:
+            continue
+        if entry.quantity < 0:
+            problems.append(QUANTITY_NEGATIVE.format(code=kpis[kpi_id].code))
+        line = existing.get(kpi_id)
+        if (
+            line
+            and line.status == DeliveryLine.Status.VERIFIED
+            and (line.quantity != entry.quantity or entry.notes.strip() != line.notes or entry.files)
+        ):
+            problems.append(LINE_VERIFIED.format(code=kpis[kpi_id].code))
+    if problems:
+        raise ValidationError({"lines": problems})
+
+
 @transaction.atomic
 def delivery_report_save(
     *, contract: Contract, period_start, by: User, lines: dict[int, LineEntry], now=None
@@ -133,21 +152,7 @@ def delivery_report_save(
         defaults={"period_end": periods[period_start], "submitted_by": by, "submitted_at": now},
     )
     existing = {line.kpi_id: line for line in report.lines.select_for_update()}
-    problems = []
-    for kpi_id, entry in lines.items():
-        if entry.quantity is None:
-            continue
-        if entry.quantity < 0:
-            problems.append(QUANTITY_NEGATIVE.format(code=kpis[kpi_id].code))
-        line = existing.get(kpi_id)
-        if (
-            line
-            and line.status == DeliveryLine.Status.VERIFIED
-            and (line.quantity != entry.quantity or entry.notes.strip() != line.notes or entry.files)
-        ):
-            problems.append(LINE_VERIFIED.format(code=kpis[kpi_id].code))
-    if problems:
-        raise ValidationError({"lines": problems})
+    _check_lines(lines, existing, kpis)
     _check_evidence([f for entry in lines.values() for f in entry.files])
     changed = []
     for kpi_id, entry in lines.items():
