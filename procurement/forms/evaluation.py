@@ -1,5 +1,7 @@
-"""Forms for evaluation: the evaluator's declaration, adding an evaluator to the panel, and the consensus
-scores of moderation."""
+"""Forms for evaluation: the evaluator's declaration, adding an evaluator to the panel, and the line scores
+of one bid that the evaluator's scoring and the commissioner's moderation share."""
+
+from dataclasses import dataclass
 
 from crispy_forms_gds.layout import Field
 from django import forms
@@ -61,52 +63,166 @@ class PanelAddForm(forms.Form):
         self.helper = gds_helper(Field.select("evaluator"), submit="Add to the panel")
 
 
-class ModerationForm(forms.Form):
-    """The consensus score (a point of the tender's scale) and rationale for each line of one bid.
+@dataclass(frozen=True)
+class LineScoreWords:
+    """What a line-scores page calls its parts: the text that goes with a score ("justification" or
+    "rationale", also its field's prefix and the service's key), the fieldset's legend, the text's label and
+    each scale point's label. "{label}" is the line's; a point's label has its "{value}" and "{label}"."""
 
-    Rendered by hand (repeating rows); the service decides what is complete enough to save."""
+    text: str
+    legend: str
+    legend_hidden: str  # read out after the legend, not shown
+    text_label: str
+    text_hidden: str  # read out after the text's label, not shown
+    option: str
+    numbered_hints: bool  # each point's hint id: score_<key>-<n>-hint, or else the point's id + "-hint"
+    off_scale: str = ""  # refused here, naming the line; "" leaves a value off the scale to the service
 
-    def __init__(self, *args, lines, scale, **kwargs):
+
+SCORE_WORDS = LineScoreWords(
+    text=evaluation_services.JUSTIFICATION,
+    legend="Your score for {label}",
+    legend_hidden="",
+    text_label="Justification",
+    text_hidden=" for your score for {label}",
+    option="{value}: {label}",
+    numbered_hints=False,
+)
+CONSENSUS_WORDS = LineScoreWords(
+    text=evaluation_services.RATIONALE,
+    legend="Consensus score",
+    legend_hidden=" for {label}",
+    text_label="Rationale",
+    text_hidden=" for {label}",
+    option="{value} {label}",
+    numbered_hints=True,
+    off_scale=CHOOSE_FROM_SCALE,
+)
+
+
+class ScaleScoreField(forms.Field):
+    """A point of the tender's scale, as a radio posts it: a whole number, or None when none is chosen.
+
+    With `off_scale`, anything but a point of the scale is refused with that message. Without, anything
+    but 1 to 3 ASCII digits is no score (str.isdigit() is true of "٣", read as 3, and of "²", which int()
+    refuses), and the service refuses a number off the scale."""
+
+    def __init__(self, *, scale: list[int], off_scale: str = "", **kwargs):
+        self.scale, self.off_scale = scale, off_scale
+        super().__init__(required=False, **kwargs)
+
+    def typed(self, value) -> str:
+        """The value as the page keeps it, to check its radio again."""
+        text = "" if value is None else str(value)
+        return text if self.off_scale else text.strip()
+
+    def clean(self, value) -> int | None:
+        text = self.typed(value)
+        if self.off_scale:
+            if not text:
+                return None
+            if text not in {str(point) for point in self.scale}:
+                raise ValidationError(self.off_scale, code="invalid_choice")
+            return int(text)
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
+
+
+@dataclass
+class LineScoreFields:
+    """One line's score and text as the shared template (procurement/_line_score_fields.html) draws them."""
+
+    line: object  # selectors.evaluation.Line
+    score: forms.BoundField
+    text: forms.BoundField
+    options: list[dict]
+    legend: str
+    legend_hidden: str
+    text_label: str
+    text_hidden: str
+    hint: str = ""  # under the text's label, when the page gives one
+
+    @property
+    def chosen(self) -> dict | None:
+        return next((o for o in self.options if o["checked"]), None)
+
+    @property
+    def text_describedby(self) -> str:
+        ids = [
+            f"{self.text.name}-hint" if self.hint else "",
+            f"{self.text.name}-error" if self.text.errors else "",
+        ]
+        return " ".join(i for i in ids if i)
+
+
+class LineScoresForm(forms.Form):
+    """A score on the tender's scale and a text per evaluation line of one bid: the evaluator's scores and
+    justifications, or the commissioner's consensus scores and rationales (the `words` say which). The
+    service decides what is complete enough to save, and names the field of each problem."""
+
+    def __init__(self, *args, lines, scale, words: LineScoreWords, **kwargs):
         super().__init__(*args, **kwargs)
-        self.lines = lines
-        choices = [(str(p.value), p.label) for p in scale]
+        self.lines, self.scale, self.words = lines, list(scale), words
+        values = [point.value for point in self.scale]
         for line in lines:
-            self.fields[f"score_{line.key}"] = forms.ChoiceField(
-                choices=choices,
-                required=False,
-                label=f"Consensus score for {line.label}",
-                error_messages={"invalid_choice": CHOOSE_FROM_SCALE.format(label=line.label)},
+            self.fields[evaluation_services.score_field(line.key)] = ScaleScoreField(
+                scale=values, off_scale=words.off_scale.format(label=line.label)
             )
-            self.fields[f"rationale_{line.key}"] = forms.CharField(
-                required=False, label="Rationale", widget=forms.Textarea
+            self.fields[evaluation_services.text_field(words.text, line.key)] = forms.CharField(
+                required=False
             )
+
+    def _names(self, line) -> tuple[str, str]:
+        return evaluation_services.score_field(line.key), evaluation_services.text_field(
+            self.words.text, line.key
+        )
 
     def entries(self) -> dict[str, tuple[int | None, str]]:
-        data = self.cleaned_data
-        return {
-            line.key: (
-                int(data[f"score_{line.key}"]) if data.get(f"score_{line.key}") else None,
-                data.get(f"rationale_{line.key}", ""),
-            )
-            for line in self.lines
-        }
+        """Line key -> (score or None, text), for the service."""
+        entries = {}
+        for line in self.lines:
+            score, text = self._names(line)
+            entries[line.key] = (self.cleaned_data.get(score), self.cleaned_data.get(text, ""))
+        return entries
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's messages name the line ("Q1 Delivery: enter the rationale ..."): put each on that
-        line's rationale or score, and the rest above the form."""
-        for message in error.messages:
-            line = next((ln for ln in self.lines if message.startswith(f"{ln.label}:")), None)
-            if line is None:
-                self.add_error(None, message)
-            elif message == evaluation_services.RATIONALE_REQUIRED.format(label=line.label):
-                self.add_error(f"rationale_{line.key}", message)
-            else:
-                self.add_error(f"score_{line.key}", message)
+    def _options(self, name: str) -> list[dict]:
+        typed = self.fields[name].typed(self[name].value())
+        options = []
+        for n, point in enumerate(self.scale, start=1):
+            option_id = name if n == 1 else f"{name}-{n}"
+            options.append(
+                {
+                    "point": point,
+                    "id": option_id,
+                    "hint_id": f"{name}-{n}-hint" if self.words.numbered_hints else f"{option_id}-hint",
+                    "label": self.words.option.format(value=point.value, label=point.label),
+                    "checked": typed == str(point.value),
+                }
+            )
+        return options
+
+    def rows(self) -> list[LineScoreFields]:
+        """Per line, in order: its fields, their scale options and their words."""
+        words, rows = self.words, []
+        for line in self.lines:
+            score, text = self._names(line)
+            rows.append(
+                LineScoreFields(
+                    line=line,
+                    score=self[score],
+                    text=self[text],
+                    options=self._options(score),
+                    legend=words.legend.format(label=line.label),
+                    legend_hidden=words.legend_hidden.format(label=line.label),
+                    text_label=words.text_label,
+                    text_hidden=words.text_hidden.format(label=line.label),
+                )
+            )
+        return rows
 
     def summary(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, in the order of the page."""
         items = [("", message) for message in self.non_field_errors()]
         for line in self.lines:
-            for name in (f"score_{line.key}", f"rationale_{line.key}"):
+            for name in self._names(line):
                 items += [(name, message) for message in self.errors.get(name, [])]
         return items

@@ -131,28 +131,60 @@ def scoring_seat(tender: Tender, user: User) -> PanelMember:
     return member
 
 
-def _check_entries(entries, lines, scale, *, text_message, value_message) -> dict:
-    """Entries are line key -> (value or None, text). Returns the complete ones; raises for the rest."""
+# --- Line scores: an evaluator's score and justification, or the consensus score and its rationale ------
+JUSTIFICATION, RATIONALE = "justification", "rationale"  # the text that goes with each kind of score
+
+
+def score_field(key: str) -> str:
+    """The name under which a line's score is entered, and its problem raised: score_<line key>."""
+    return f"score_{key}"
+
+
+def text_field(text: str, key: str) -> str:
+    """The name under which a line's justification or rationale is entered: <text>_<line key>."""
+    return f"{text}_{key}"
+
+
+_MISSING = {  # the text -> what is said when it is missing, and when the score is
+    JUSTIFICATION: (JUSTIFICATION_REQUIRED, SCORE_REQUIRED),
+    RATIONALE: (RATIONALE_REQUIRED, CONSENSUS_REQUIRED),
+}
+
+
+def _check_entries(entries, lines, scale, *, text: str) -> dict:
+    """Entries are line key -> (value or None, text). Returns the complete ones as line key -> (line, value,
+    text); raises for the rest, each problem under its field (score_field, text_field)."""
+    text_message, value_message = _MISSING[text]
     by_key = {line.key: line for line in lines}
-    problems, complete = [], {}
-    for key, (value, text) in entries.items():
+    problems, complete = {}, {}
+    for key, (value, typed) in entries.items():
         line = by_key.get(key)
         if line is None:
             continue
-        text = (text or "").strip()
-        if value is None and not text:
+        typed = (typed or "").strip()
+        if value is None and not typed:
             continue  # not scored yet: fine while saving
         if value is None:
-            problems.append(value_message.format(label=line.label))
+            problems[score_field(key)] = value_message.format(label=line.label)
         elif value not in scale:
-            problems.append(OFF_SCALE.format(label=line.label, value=value, scale=", ".join(map(str, scale))))
-        elif not text:
-            problems.append(text_message.format(label=line.label))
+            scale_text = ", ".join(map(str, scale))
+            problems[score_field(key)] = OFF_SCALE.format(label=line.label, value=value, scale=scale_text)
+        elif not typed:
+            problems[text_field(text, key)] = text_message.format(label=line.label)
         else:
-            complete[key] = (line, value, text)
+            complete[key] = (line, value, typed)
     if problems:
         raise ValidationError(problems)
     return complete
+
+
+def _changed(complete: dict, existing: dict, text: str):
+    """The complete entries that differ from what is stored: (line, value, text, stored or None, before)."""
+    for key, (line, value, typed) in complete.items():
+        stored = existing.get(key)
+        before = {"value": stored.value, text: getattr(stored, text)} if stored else None
+        if before != {"value": value, text: typed}:
+            yield line, value, typed, stored, before
 
 
 @transaction.atomic
@@ -166,20 +198,10 @@ def scores_save(*, tender: Tender, bid: Bid, by: User, entries: dict[str, tuple[
         raise ValidationError(ALREADY_SUBMITTED)
     if not Bid.objects.opened().filter(pk=bid.pk, tender=tender).exists():
         raise ValidationError(NOT_A_BID_HERE)
-    complete = _check_entries(
-        entries,
-        evaluation_lines(tender),
-        _scale_values(tender),
-        text_message=JUSTIFICATION_REQUIRED,
-        value_message=SCORE_REQUIRED,
-    )
+    complete = _check_entries(entries, evaluation_lines(tender), _scale_values(tender), text=JUSTIFICATION)
     existing = {s.line_key: s for s in Score.objects.filter(panel_member=member, bid=bid)}
     changed = 0
-    for key, (line, value, text) in complete.items():
-        score = existing.get(key)
-        before = {"value": score.value, "justification": score.justification} if score else None
-        if before == {"value": value, "justification": text}:
-            continue
+    for line, value, text, score, before in _changed(complete, existing, JUSTIFICATION):
         if score is None:
             score = Score(panel_member=member, bid=bid, **line.ids)
         score.value, score.justification = value, text
@@ -278,21 +300,16 @@ def moderate(
         _with_agreed_rationales(entries, panel_scores),
         evaluation_lines(tender),
         _scale_values(tender),
-        text_message=RATIONALE_REQUIRED,
-        value_message=CONSENSUS_REQUIRED,
+        text=RATIONALE,
     )
     existing = {m.line_key: m for m in ModeratedScore.objects.filter(bid=bid)}
     now = now or timezone.now()
     changed = 0
-    for key, (line, value, text) in complete.items():
-        moderated = existing.get(key)
-        before = {"value": moderated.value, "rationale": moderated.rationale} if moderated else None
-        if before == {"value": value, "rationale": text}:
-            continue
+    for line, value, text, moderated, before in _changed(complete, existing, RATIONALE):
         if moderated is None:
             moderated = ModeratedScore(bid=bid, **line.ids)
         moderated.value, moderated.rationale = value, text
-        moderated.flagged = scoring.spread_flagged(panel_scores.get(key, []))
+        moderated.flagged = scoring.spread_flagged(panel_scores.get(line.key, []))
         moderated.moderated_by, moderated.moderated_at = by, now
         moderated.save()
         changed += 1
@@ -308,7 +325,7 @@ def moderate(
                 "value": value,
                 "rationale": text,
                 "flagged": moderated.flagged,
-                "panel": sorted(panel_scores.get(key, [])),
+                "panel": sorted(panel_scores.get(line.key, [])),
             },
         )
     return changed

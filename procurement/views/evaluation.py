@@ -14,11 +14,12 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from knowsley_sv.access import RoleRequiredMixin
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
 from .. import scoring
-from ..forms.evaluation import DeclarationForm
+from ..forms.evaluation import SCORE_WORDS, DeclarationForm, LineScoreFields, LineScoresForm
 from ..models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
 from ..selectors import evaluation as evaluation_selectors
 from ..services import evaluation as evaluation_services
@@ -178,26 +179,13 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 class ScoreRow:
     """One line of the score page: what the bid says on it, and the evaluator's score and justification."""
 
-    line: evaluation_selectors.Line
-    options: list[dict]
-    value: str  # the chosen scale value, as typed (kept through errors)
-    justification: str
+    fields: LineScoreFields
     answer: str = ""  # the quality answer or the method statement
     commitments: list = field(default_factory=list)
-    score_error: str = ""
-    justification_error: str = ""
 
     @property
-    def score_id(self) -> str:
-        return f"score_{self.line.key}"
-
-    @property
-    def justification_id(self) -> str:
-        return f"justification_{self.line.key}"
-
-    @property
-    def chosen(self) -> dict | None:
-        return next((o for o in self.options if o["checked"]), None)
+    def line(self) -> evaluation_selectors.Line:
+        return self.fields.line
 
 
 class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
@@ -226,103 +214,70 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
     def editable(self) -> bool:
         return self.member.can_score and self.evaluating
 
-    def _posted(self, data) -> dict[str, tuple[str, str]]:
-        return {
-            line.key: (data.get(f"score_{line.key}", "").strip(), data.get(f"justification_{line.key}", ""))
-            for line in self.lines
-        }
-
-    def _rows(self, typed: dict[str, tuple[str, str]] | None, problems: list[str]):
+    def _form(self, data=None) -> LineScoresForm:
+        """The evaluator's own scores, and only theirs; or what they typed."""
+        initial = {}
+        if data is None:
+            for s in Score.objects.filter(panel_member=self.member, bid=self.bid):
+                initial[evaluation_services.score_field(s.line_key)] = str(s.value)
+                initial[evaluation_services.text_field(SCORE_WORDS.text, s.line_key)] = s.justification
         scale = list(self.tender.scale.all())
+        return LineScoresForm(data, initial=initial, lines=self.lines, scale=scale, words=SCORE_WORDS)
+
+    def _rows(self, form: LineScoresForm) -> list[ScoreRow]:
         answers = {a.criterion_id: a.text for a in QualityAnswer.objects.filter(bid=self.bid)}
         methods = {m.outcome_id: m.text for m in MethodStatement.objects.filter(bid=self.bid)}
         commitments: dict[int, list] = {}
         for c in Commitment.objects.filter(bid=self.bid).select_related("indicator"):
             commitments.setdefault(c.indicator.outcome_id, []).append(c)
-        if typed is None:  # the evaluator's own scores, and only theirs
-            own = {s.line_key: s for s in Score.objects.filter(panel_member=self.member, bid=self.bid)}
-            typed = {key: (str(s.value), s.justification) for key, s in own.items()}
         rows = []
-        for line in self.lines:
-            value, text = typed.get(line.key, ("", ""))
-            base = f"score_{line.key}"
-            options = [
-                {
-                    "point": point,
-                    "id": base if n == 0 else f"{base}-{n + 1}",
-                    "checked": value == str(point.value),
-                }
-                for n, point in enumerate(scale)
-            ]
-            row = ScoreRow(line, options, value, text)
+        for fields in form.rows():
+            row, line = ScoreRow(fields), fields.line
             if line.criterion is not None:
                 row.answer = answers.get(line.criterion.pk, "")
             else:
                 row.answer = methods.get(line.share.outcome_id, "")
                 row.commitments = commitments.get(line.share.outcome_id, [])
             rows.append(row)
-        general = self._attach(rows, problems)
-        return rows, general
+        return rows
 
-    @staticmethod
-    def _attach(rows: list[ScoreRow], problems: list[str]) -> list[str]:
-        """Put each service message on its line's field; the rest stay for the summary only."""
-        general = []
-        for message in problems:
-            row = next((r for r in rows if message.startswith(f"{r.line.label}:")), None)
-            if row is None:
-                general.append(message)
-            elif message == evaluation_services.JUSTIFICATION_REQUIRED.format(label=row.line.label):
-                row.justification_error = message
-            else:
-                row.score_error = message
-        return general
-
-    def get_context_data(self, typed=None, problems=(), **kwargs):
-        rows, general = self._rows(typed, list(problems))
-        summary = []
-        for r in rows:
-            if r.score_error:
-                summary.append((f"#{r.score_id}", r.score_error))
-            if r.justification_error:
-                summary.append((f"#{r.justification_id}", r.justification_error))
+    def get_context_data(self, form=None, **kwargs):
+        form = form or self._form()
         position = self.bids.index(self.bid)
         return super().get_context_data(
             bid=self.bid,
             position=position + 1,
             bid_count=len(self.bids),
             is_last=position == len(self.bids) - 1,
-            rows=rows,
+            form=form,
+            rows=self._rows(form),
             editable=self.editable,
-            general_errors=general,
-            field_errors=summary,
-            has_errors=bool(general or summary),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        typed = self._posted(request.POST)
-        # ASCII digits only: str.isdigit() is true of "٣" (read as 3) and "²" (which int() refuses: a 500).
-        entries = {
-            key: (int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else None, text)
-            for key, (value, text) in typed.items()
-        }
-        try:
-            evaluation_services.scores_save(
-                tender=self.tender, bid=self.bid, by=request.user, entries=entries
-            )
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(typed=typed, problems=error.messages))
-        messages.success(request, SCORES_SAVED.format(supplier=self.bid.supplier.name))
-        if "next" in request.POST:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                evaluation_services.scores_save(
+                    tender=self.tender, bid=self.bid, by=request.user, entries=form.entries()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, SCORES_SAVED.format(supplier=self.bid.supplier.name))
+                return redirect(self._next_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def _next_url(self) -> str:
+        if "next" in self.request.POST:
             position = self.bids.index(self.bid)
             if position + 1 < len(self.bids):
-                return redirect(
+                return reverse(
                     "procurement:score_bid",
-                    reference=self.tender.reference,
-                    bid_id=self.bids[position + 1].pk,
+                    kwargs={"reference": self.tender.reference, "bid_id": self.bids[position + 1].pk},
                 )
-        return redirect("procurement:evaluate", reference=self.tender.reference)
+        return reverse("procurement:evaluate", kwargs={"reference": self.tender.reference})
 
 
 class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):

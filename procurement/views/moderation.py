@@ -19,11 +19,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from knowsley_sv.audit import audit_trail_for
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.models import User
 from knowsley_sv.views import ServiceFormView
 
 from .. import scoring
-from ..forms.evaluation import ModerationForm, PanelAddForm
+from ..forms.evaluation import CONSENSUS_WORDS, LineScoresForm, PanelAddForm
 from ..models import ModeratedScore, PanelMember, Score, Tender
 from ..selectors import evaluation as evaluation_selectors
 from ..services import evaluation as evaluation_services
@@ -138,6 +139,17 @@ class ModerationView(CommissionerTenderMixin, TemplateView):
         )
 
 
+def _rationale_hint(agreed: int | None, flagged: bool) -> str:
+    """What the rationale of a line's consensus score should say."""
+    if agreed is not None:
+        return (
+            f"Every evaluator scored {agreed}. If you keep that score, a rationale is optional; "
+            "if you change it, say why."
+        )
+    settled = ", and how the difference between the evaluators was settled" if flagged else ""
+    return f"Why the panel agreed this score{settled}."
+
+
 class ModerateBidView(CommissionerTenderMixin, TemplateView):
     """One bid: every evaluator's score and justification per line, flagged where they differ by 40 or
     more, and the consensus score and rationale the commissioner records."""
@@ -197,44 +209,43 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
     def _values(self, key: str) -> list[int]:
         return [p["score"].value for p in self.panel[key] if p["score"] is not None]
 
-    def _form(self, data=None) -> ModerationForm:
+    def _form(self, data=None) -> LineScoresForm:
         """Each line starts from what was recorded, or else from the score every evaluator agreed."""
         initial = {}
         for line in self.lines:
             agreed = evaluation_services.agreed_score(self._values(line.key))
             if agreed is not None:
-                initial[f"score_{line.key}"] = str(agreed)
+                initial[evaluation_services.score_field(line.key)] = str(agreed)
         for key, m in self.moderated.items():
-            initial[f"score_{key}"] = str(m.value)
-            initial[f"rationale_{key}"] = m.rationale
-        return ModerationForm(data, initial=initial, lines=self.lines, scale=self.scale)
+            initial[evaluation_services.score_field(key)] = str(m.value)
+            initial[evaluation_services.text_field(CONSENSUS_WORDS.text, key)] = m.rationale
+        return LineScoresForm(
+            data, initial=initial, lines=self.lines, scale=self.scale, words=CONSENSUS_WORDS
+        )
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or self._form()
         labels = {p.value: p.label for p in self.scale}
         rows = []
-        for line in self.lines:
-            values = self._values(line.key)
-            moderated = self.moderated.get(line.key)
-            score_field = form[f"score_{line.key}"]
+        for fields in form.rows():
+            values = self._values(fields.line.key)
+            moderated = self.moderated.get(fields.line.key)
+            agreed, flagged = evaluation_services.agreed_score(values), scoring.spread_flagged(values)
+            fields.hint = _rationale_hint(agreed, flagged)
             rows.append(
                 {
-                    "line": line,
-                    "panel": self.panel[line.key],
-                    "agreed": evaluation_services.agreed_score(values),
-                    "flagged": scoring.spread_flagged(values),
+                    "line": fields.line,
+                    "fields": fields,
+                    "panel": self.panel[fields.line.key],
+                    "flagged": flagged,
                     "moderated": moderated,
                     "moderated_label": labels.get(moderated.value, "") if moderated else "",
-                    "score": score_field,
-                    "score_value": "" if score_field.value() is None else str(score_field.value()),
-                    "rationale": form[f"rationale_{line.key}"],
                 }
             )
         return super().get_context_data(
             bid=self.bid,
             form=form,
             rows=rows,
-            scale=self.scale,
             read_only=self.read_only,
             read_only_message=READ_ONLY.format(status=self.tender.get_status_display().lower()),
             position=self.bid_ids.index(self.bid.pk) + 1,
@@ -258,7 +269,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
                     tender=self.tender, bid=self.bid, by=request.user, entries=entries
                 )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
                 remaining = len(self.lines) - evaluation_selectors.moderated_count(self.bid)
                 supplier = self.bid.supplier.name
