@@ -1,13 +1,10 @@
-"""How views require a role and apply object rules. Every non-public view uses one of these.
+"""How views require a role. Every non-public view uses `RoleRequiredMixin`: anonymous visitors are sent to
+sign in; signed-in users without one of the roles get the 403 page.
 
-- `RoleRequiredMixin` / `role_required`: anonymous visitors are sent to sign in; signed-in users without
-  one of the roles get the 403 page.
-- Object rules live on querysets as `.visible_to(user)`; `VisibleObjectMixin` fetches through it, so an
-  object the user may not see is a 404, exactly like one that does not exist (nothing leaks).
+Object rules are each app's selectors (`procurement.selectors.tenders.tenders_visible_to(user)` and the
+like), which the views fetch through, so an object the user may not see is a 404, exactly like one that does
+not exist (nothing leaks). The permission table in tests/security proves both for every URL.
 """
-
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
@@ -41,28 +38,3 @@ class RoleRequiredMixin(AccessMixin):
         if refusal is not None:
             return refusal
         return super().dispatch(request, *args, **kwargs)
-
-
-def role_required(*roles: Role) -> Callable:
-    assert roles, "role_required needs at least one role"
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            refusal = check_role(request, roles)
-            if refusal is not None:
-                return refusal
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-class VisibleObjectMixin:
-    """For detail views: fetch through `Model.objects.visible_to(user)`, so hidden objects are a 404."""
-
-    model = None
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user)

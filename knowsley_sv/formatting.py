@@ -18,6 +18,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from .money import to_pennies
+
 DISPLAY_TIME_ZONE = ZoneInfo("Europe/London")
 MONTHS = (
     "January",
@@ -34,7 +36,6 @@ MONTHS = (
     "December",
 )
 _TENTH = Decimal("0.1")
-_PENNY = Decimal("0.01")
 
 
 def uk_time(moment: datetime) -> datetime:
@@ -85,7 +86,7 @@ def _plain(value: Decimal, *, places: int, commas: bool) -> str:
 
 def money(value) -> str:
     """ "£15,000", "£15,000.50", "-£20": whole pounds without pence, otherwise to the penny."""
-    amount = _decimal(value).quantize(_PENNY, rounding=ROUND_HALF_UP) + 0  # + 0: never "-£0"
+    amount = to_pennies(_decimal(value)) + 0  # + 0: never "-£0"
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
@@ -94,7 +95,7 @@ def money(value) -> str:
 
 def amount_input(value) -> str:
     """What a money text box holds before anyone types: "250000", "250000.50" (never "250000.00")."""
-    amount = _decimal(value).quantize(_PENNY, rounding=ROUND_HALF_UP) + 0
+    amount = to_pennies(_decimal(value)) + 0
     return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
 
 

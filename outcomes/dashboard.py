@@ -34,6 +34,7 @@ from django.utils import timezone
 from consultation.models import Consultation
 from consultation.selectors import RESPONSES_VERSION_KEY, cached_results
 from knowsley_sv import formatting, versioned_cache
+from knowsley_sv.money import EXACT_PRECISION, PENNY
 from procurement import delivery
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport, OutcomeShare, Tender
 
@@ -45,9 +46,7 @@ ALL = "all"
 OUTCOME_NUMBERS = range(1, 7)
 SME_SIZES = (Organisation.Size.MICRO, Organisation.Size.SMALL, Organisation.Size.MEDIUM)
 VCSE_SECTORS = (Organisation.Sector.VOLUNTARY, Organisation.Sector.SOCIAL_ENTERPRISE)
-PENNY = Decimal("0.01")
 TENTH = Decimal("0.1")
-EXACT_PRECISION = 100
 MONEY = DecimalField(max_digits=32, decimal_places=4)
 
 UNKNOWN_YEAR = "There are no figures for a financial year called {value}, so the dashboard shows all years."

@@ -9,10 +9,10 @@
 
 import calendar
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
-EXACT_PRECISION = 100
-PENNY = Decimal("0.01")
+from knowsley_sv.money import EXACT_PRECISION, to_pennies
+
 GREEN_FROM = Decimal(95)
 AMBER_FROM = Decimal(75)
 
@@ -57,7 +57,7 @@ def percent_of(delivered: Decimal, expected: Decimal) -> Decimal | None:
     if expected <= 0:
         return None
     with localcontext(prec=EXACT_PRECISION):
-        return (delivered * 100 / expected).quantize(PENNY, rounding=ROUND_HALF_UP)
+        return to_pennies(delivered * 100 / expected)
 
 
 def rag(delivered: Decimal, expected: Decimal) -> str:

@@ -1,4 +1,5 @@
-"""The rules of a tender and a bid (DESIGN §5.1–5.2): pure functions, no Django, no ORM, no request.
+"""The rules of a tender, a bid, moderation and the award (DESIGN §5.1–5.3, §5.5): pure functions, no
+Django, no ORM, no request. How a bid is scored is procurement/scoring.py.
 
 Each check returns the problems it finds as plain-English sentences that name the figures ("weights add
 up to 95, not 100"), empty when there are none. Forms and services show the sentences; tests assert them.
@@ -6,14 +7,14 @@ up to 95, not 100"), empty when there are none. Forms and services show the sent
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 from knowsley_sv import formatting
+from knowsley_sv.money import EXACT_PRECISION, to_pennies
 
 MIN_SOCIAL_VALUE_WEIGHT = 10
-PENNY = Decimal("0.01")
-# Enough digits that no product or sum of 14-digit figures is rounded before the final penny.
-EXACT_PRECISION = 100
+FLAG_SPREAD = 40  # evaluators' scores this far apart flag the row for moderation
+STANDSTILL_WORKING_DAYS = 8
 WEIGHTS_MUST_TOTAL_100 = "The price, quality and social value weights add up to {total}, not 100."
 WEIGHT_OUT_OF_RANGE = "The {name} weight is {weight}%. Enter a whole number from 0 to 100."
 SOCIAL_VALUE_UNDER_MINIMUM = (
@@ -169,7 +170,7 @@ def committed_value(*, commitments: Iterable[tuple[Decimal, Decimal | None]]) ->
     only at the end. An indicator without a proxy counts £0. A figure shown beside a bid, never a score."""
     with localcontext(prec=EXACT_PRECISION):
         total = sum((quantity * proxy for quantity, proxy in commitments if proxy is not None), Decimal(0))
-        return total.quantize(PENNY, rounding=ROUND_HALF_UP)
+        return to_pennies(total)
 
 
 def bid_problems(
@@ -239,6 +240,25 @@ SCORING_SCALES: dict[str, tuple[str, Callable[[], list[tuple[int, str, str]]]]] 
     "six_point": ("0 to 100 in steps of 20 (six points; the default)", default_scoring_scale),
     "five_point": ("0 to 100 in steps of 25 (five points)", five_point_scoring_scale),
 }
+
+
+# --- moderation (DESIGN §5.3) ----------------------------------------------------------------------
+def spread_flagged(scores: Sequence[int]) -> bool:
+    """Evaluators differ by 40 or more on a line: moderation must look at it closely."""
+    return len(scores) > 1 and max(scores) - min(scores) >= FLAG_SPREAD
+
+
+# --- the award (DESIGN §5.5) ------------------------------------------------------------------------
+def standstill_end(published: date, holidays: Mapping[date, str] | set[date]) -> date:
+    """The last day of the standstill: 8 working days beginning with the day of publication, skipping
+    weekends and the given bank holidays. The contract may be entered from the day after."""
+    day, counted = published, 0
+    while True:
+        if day.weekday() < 5 and day not in holidays:
+            counted += 1
+            if counted == STANDSTILL_WORKING_DAYS:
+                return day
+        day += timedelta(days=1)
 
 
 # --- What became of a bid, in the supplier's words ------------------------------------------------------

@@ -10,23 +10,27 @@ value 20 split 50/30/20 over outcomes 1, 3 and 6; bid C scores 32.00 + 28.00 + 1
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
+from enum import StrEnum
 
-EXACT_PRECISION = 100
-PENNY = Decimal("0.01")
-HUNDRED = Decimal(100)
+from knowsley_sv.money import EXACT_PRECISION, HUNDRED, to_pennies
+
 ZERO = Decimal(0)
 
 RELATIVE = "relative"  # price weight × lowest ÷ bid
 DEVIATION = "deviation"  # price weight × (1 − (bid − lowest) ÷ lowest), floored at 0
-QUALITY = "quality"
-SOCIAL_VALUE = "social_value"
 
-FLAG_SPREAD = 40  # evaluators' scores this far apart flag the row for moderation
-STANDSTILL_WORKING_DAYS = 8
 
+class LineKind(StrEnum):
+    """What a scored line counts towards. Each member equals its value ("quality" == LineKind.QUALITY)."""
+
+    QUALITY = "quality"
+    SOCIAL_VALUE = "social_value"
+
+
+KINDS = frozenset(LineKind)
 BELOW_MINIMUM = "Scored {score} on {label}, below the minimum of {minimum}."
+UNKNOWN_KIND = "Criterion {key} is of kind {kind!r}, which is neither quality nor social value."
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class Criterion:
     """
 
     key: str
-    kind: str
+    kind: LineKind
     label: str
     points: Decimal
     minimum: int | None = None
@@ -71,11 +75,6 @@ class BidResult:
     @property
     def quality_and_social_value(self) -> Decimal:
         return self.quality + self.social_value
-
-
-def to_pennies(value: Decimal) -> Decimal:
-    """Round half up to 2 places: the only rounding there is, at the end."""
-    return value.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def social_value_points(social_value_weight: int, share: int) -> Decimal:
@@ -112,8 +111,12 @@ def evaluate(
 
     A bid below any line's minimum is not compliant: it is scored (so its bidder can see why) but not
     ranked, and its price does not set the lowest price. Ranks follow the rounded total; a tie goes to the
-    higher quality + social value; a remaining tie shares the rank and is flagged `tied`.
+    higher quality + social value; a remaining tie shares the rank and is flagged `tied`. A line of a kind
+    that is neither quality nor social value is refused, never left out of both totals.
     """
+    for criterion in criteria:
+        if criterion.kind not in KINDS:
+            raise ValueError(UNKNOWN_KIND.format(key=criterion.key, kind=criterion.kind))
     results = []
     failures = {}
     for bid in bids:
@@ -130,8 +133,8 @@ def evaluate(
     for bid in bids:
         exact = {c.key: weighted_score(c.points, bid.scores[c.key]) for c in criteria}
         with localcontext(prec=EXACT_PRECISION):
-            quality = sum((exact[c.key] for c in criteria if c.kind == QUALITY), ZERO)
-            social = sum((exact[c.key] for c in criteria if c.kind == SOCIAL_VALUE), ZERO)
+            quality = sum((exact[c.key] for c in criteria if c.kind == LineKind.QUALITY), ZERO)
+            social = sum((exact[c.key] for c in criteria if c.kind == LineKind.SOCIAL_VALUE), ZERO)
             price = (
                 price_score(weight=price_weight, lowest=lowest, price=bid.price, formula=formula)
                 if lowest is not None
@@ -170,20 +173,3 @@ def _rank(results: list[BidResult]) -> None:
         else:
             result.rank = position
         previous = result
-
-
-def spread_flagged(scores: Sequence[int]) -> bool:
-    """Evaluators differ by 40 or more on a line: moderation must look at it closely."""
-    return len(scores) > 1 and max(scores) - min(scores) >= FLAG_SPREAD
-
-
-def standstill_end(published: date, holidays: Mapping[date, str] | set[date]) -> date:
-    """The last day of the standstill: 8 working days beginning with the day of publication, skipping
-    weekends and the given bank holidays. The contract may be entered from the day after."""
-    day, counted = published, 0
-    while True:
-        if day.weekday() < 5 and day not in holidays:
-            counted += 1
-            if counted == STANDSTILL_WORKING_DAYS:
-                return day
-        day += timedelta(days=1)

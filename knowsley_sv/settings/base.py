@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "axes",  # sign-in throttling; last, so its admin sits after ours
 ]
 
+# The benchmarks' scale data set (bench/, `manage.py seed_scale`): development only, so the command does not
+# exist in production.
+if DEBUG:
+    INSTALLED_APPS.append("bench")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,7 +146,10 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 CACHES = {
     "default": {
         **(
-            {"BACKEND": "knowsley_sv.cache.RedisCache", "LOCATION": CACHE_URL}  # Django's, one client a pool
+            {
+                "BACKEND": "knowsley_sv.redis_cache.RedisCache",
+                "LOCATION": CACHE_URL,
+            }  # Django's, one client a pool
             if CACHE_URL
             else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         ),

@@ -7,7 +7,10 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")  # the live server is p
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from .base import *  # noqa: E402, F403
-from .base import DATABASES, STORAGES  # noqa: E402
+from .base import DATABASES, INSTALLED_APPS, STORAGES  # noqa: E402
+
+if "bench" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # seed_scale's tests
 
 STORAGES = {
     **STORAGES,

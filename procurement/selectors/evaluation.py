@@ -15,7 +15,7 @@ class Line:
     """A scored line of a tender: a quality criterion, or an outcome with a share of the social value."""
 
     key: str
-    kind: str  # scoring.QUALITY or scoring.SOCIAL_VALUE
+    kind: scoring.LineKind
     label: str  # "Q1 Delivery" or "Outcome 3: ..."
     short: str  # "Q1" or "O3", for table headings
     points: Decimal  # of the 100
@@ -46,7 +46,7 @@ def evaluation_lines(tender: Tender) -> list[Line]:
     return [
         Line(
             line_key(c.pk, None),
-            scoring.QUALITY,
+            scoring.LineKind.QUALITY,
             f"Q{c.number} {c.title}",
             f"Q{c.number}",
             Decimal(c.weight),
@@ -58,7 +58,7 @@ def evaluation_lines(tender: Tender) -> list[Line]:
     ] + [
         Line(
             line_key(None, s.pk),
-            scoring.SOCIAL_VALUE,
+            scoring.LineKind.SOCIAL_VALUE,
             f"Outcome {s.outcome.number}: {s.outcome.title}",
             f"O{s.outcome.number}",
             scoring.social_value_points(tender.social_value_weight, s.share),

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from knowsley_sv.access import user_has_role
 from knowsley_sv.roles import Role
 
+from .. import scoring
 from ..models import OfferedIndicator, OutcomeShare, QualityCriterion, Tender
 
 PUBLIC_STATUSES = [
@@ -67,7 +68,7 @@ def social_value_sections(tender: Tender) -> list[dict]:
         {
             "outcome": s.outcome,
             "share": s.share,
-            "points": tender.social_value_weight * s.share / 100,
+            "points": scoring.social_value_points(tender.social_value_weight, s.share),
             "indicators": offered.get(s.outcome_id, []),
         }
         for s in tender.shares.all()

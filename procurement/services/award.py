@@ -8,7 +8,7 @@ from django.utils import timezone
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 
-from .. import scoring
+from .. import rules
 from ..models import Award, Bid, Tender
 from ..selectors.evaluation import evaluation
 from .evaluation import NOT_A_BID_HERE, evaluating_tender
@@ -130,7 +130,7 @@ def award_notice_publish(*, tender: Tender, by: User, now=None) -> Award:
             NOTICE_ALREADY.format(day=f"{timezone.localtime(award.notice_published_at):%-d %B %Y}")
         )
     award.notice_published_at = now
-    award.standstill_ends = scoring.standstill_end(timezone.localdate(now), bank_holidays())
+    award.standstill_ends = rules.standstill_end(timezone.localdate(now), bank_holidays())
     award.save(update_fields=["notice_published_at", "standstill_ends"])
     audit_record(
         actor=by,

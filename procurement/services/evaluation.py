@@ -9,7 +9,7 @@ from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 
-from .. import scoring
+from .. import rules
 from ..models import Bid, ModeratedScore, PanelMember, Score, Tender
 from ..selectors.evaluation import evaluated_bids, evaluation_lines
 from .tenders import locked_tender
@@ -309,7 +309,7 @@ def moderate(
         if moderated is None:
             moderated = ModeratedScore(bid=bid, **line.ids)
         moderated.value, moderated.rationale = value, text
-        moderated.flagged = scoring.spread_flagged(panel_scores.get(line.key, []))
+        moderated.flagged = rules.spread_flagged(panel_scores.get(line.key, []))
         moderated.moderated_by, moderated.moderated_at = by, now
         moderated.save()
         changed += 1

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
-from knowsley_sv import formatting
+from knowsley_sv import formatting, money
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
@@ -209,7 +209,7 @@ class ContractDetailView(ContractMixin, TemplateView):
             p.recovery = (
                 RECOVERY.format(
                     code=p.kpi.code,
-                    shortfall=plain((p.expected - p.delivered).quantize(delivery.PENNY)),
+                    shortfall=plain((p.expected - p.delivered).quantize(money.PENNY)),
                     unit=p.kpi.unit,
                 )
                 if p.status == delivery.RED

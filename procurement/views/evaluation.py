@@ -18,7 +18,7 @@ from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from .. import scoring
+from .. import rules
 from ..forms.evaluation import SCORE_WORDS, DeclarationForm, LineScoreFields, LineScoresForm
 from ..models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
 from ..selectors import evaluation as evaluation_selectors
@@ -318,7 +318,7 @@ class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
                 groups.append(
                     {
                         "line": line,
-                        "flagged": scoring.spread_flagged([s.value for s in scores]),
+                        "flagged": rules.spread_flagged([s.value for s in scores]),
                         "scores": [
                             {
                                 "name": names[s.panel_member_id],
@@ -335,6 +335,6 @@ class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
             sections=sections,
             submitted=[names[m.pk] for m in active if m.submitted_at],
             still_scoring=[names[m.pk] for m in still_scoring],
-            flag_spread=scoring.FLAG_SPREAD,
+            flag_spread=rules.FLAG_SPREAD,
             **kwargs,
         )

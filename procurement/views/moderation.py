@@ -23,7 +23,7 @@ from knowsley_sv.forms import add_service_errors
 from knowsley_sv.models import User
 from knowsley_sv.views import ServiceFormView
 
-from .. import scoring
+from .. import rules
 from ..forms.evaluation import CONSENSUS_WORDS, LineScoresForm, PanelAddForm
 from ..models import ModeratedScore, PanelMember, Score, Tender
 from ..selectors import evaluation as evaluation_selectors
@@ -128,7 +128,7 @@ class ModerationView(CommissionerTenderMixin, TemplateView):
                 "bid": bid,
                 "moderated": sum((bid.pk, line.key) in result.moderated for line in result.lines),
                 "flagged": sum(
-                    scoring.spread_flagged([s.value for s in scores.get((bid.pk, line.key), [])])
+                    rules.spread_flagged([s.value for s in scores.get((bid.pk, line.key), [])])
                     for line in result.lines
                 ),
             }
@@ -230,7 +230,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
         for fields in form.rows():
             values = self._values(fields.line.key)
             moderated = self.moderated.get(fields.line.key)
-            agreed, flagged = evaluation_services.agreed_score(values), scoring.spread_flagged(values)
+            agreed, flagged = evaluation_services.agreed_score(values), rules.spread_flagged(values)
             fields.hint = _rationale_hint(agreed, flagged)
             rows.append(
                 {

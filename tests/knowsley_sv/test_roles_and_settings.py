@@ -8,10 +8,11 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.views import View
 
-from knowsley_sv.access import role_required, user_has_role
+from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.audit import audit_record, audit_trail_for
-from knowsley_sv.roles import ROLE_PERMISSIONS, Role
+from knowsley_sv.roles import ADMINISTRATOR_PERMISSIONS, Role
 
 from ..factories import OrganisationFactory, UserFactory
 
@@ -19,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_the_six_roles_exist_as_groups_with_exactly_the_permissions_in_roles_py():
+def test_the_six_roles_exist_as_groups_and_only_administrators_hold_permissions():
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
     for role in Role:
         group = Group.objects.get(name=role)
@@ -27,7 +28,15 @@ def test_the_six_roles_exist_as_groups_with_exactly_the_permissions_in_roles_py(
             f"{p.content_type.app_label}.{p.codename}"
             for p in group.permissions.select_related("content_type")
         }
-        assert granted == ROLE_PERMISSIONS[role], role
+        assert granted == (ADMINISTRATOR_PERMISSIONS if role == Role.ADMINISTRATOR else set()), role
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_also_on_the_board_cannot_change_the_model_through_the_admin():
+    both = UserFactory(username="both", roles=[Role.ADMINISTRATOR, Role.BOARD_MEMBER], is_staff=True)
+    assert not both.has_perm("outcomes.change_socialvaluemodel")
+    assert not both.has_perm("procurement.view_bid") and not both.has_perm("consultation.view_response")
+    assert both.has_perm("outcomes.change_organisation")  # the admin's own work
 
 
 @pytest.mark.django_db
@@ -46,10 +55,14 @@ def test_an_inactive_user_holds_no_role():
 
 
 @pytest.mark.django_db
-def test_role_required_sends_anonymous_to_sign_in_and_refuses_other_roles():
-    @role_required(Role.COMMISSIONER)
-    def view(request):
-        return HttpResponse("ok")
+def test_role_required_mixin_sends_anonymous_to_sign_in_and_refuses_other_roles():
+    class CommissionersOnly(RoleRequiredMixin, View):
+        roles = (Role.COMMISSIONER,)
+
+        def get(self, request):
+            return HttpResponse("ok")
+
+    view = CommissionersOnly.as_view()
 
     request = RequestFactory().get("/secret/")
     request.user = AnonymousUser()

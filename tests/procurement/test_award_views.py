@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from knowsley_sv import formatting
 from knowsley_sv.roles import Role
 from outcomes.models import Organisation
-from procurement import scoring
+from procurement import rules
 from procurement.forms import award as award_forms
 from procurement.forms import contracts as contract_forms
 from procurement.models import Award, Bid, Contract, ModeratedScore, SupplierMember, Tender
@@ -582,7 +582,7 @@ def test_publishing_the_notice_starts_the_standstill(client, awarded, commission
     response = client.post(url("award_notice", awarded), follow=True)
     award = Award.objects.get()
     assert award.notice_published_at is not None
-    ends = scoring.standstill_end(timezone.localdate(), award_services.bank_holidays())
+    ends = rules.standstill_end(timezone.localdate(), award_services.bank_holidays())
     assert award.standstill_ends == ends
     text = page_text(response)
     assert f"The award notice is published. The standstill ends at the end of {ends:%A %-d %B %Y}." in text

@@ -9,7 +9,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from outcomes.models import Indicator, Organisation, Outcome, SocialValueModel
-from procurement.models import Bid, Commitment, OutcomeShare, QualityCriterion, Tender
+from procurement.models import (
+    Bid,
+    Commitment,
+    ModeratedScore,
+    OutcomeShare,
+    PanelMember,
+    QualityCriterion,
+    Score,
+    Tender,
+)
+
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +227,32 @@ def test_a_bid_commits_to_an_indicator_once():
     indicator = Indicator.objects.get(outcome__model=bid.tender.model, code="1.1")
     Commitment.objects.create(bid=bid, indicator=indicator, quantity=Decimal("3"))
     _refused(lambda: Commitment.objects.create(bid=bid, indicator=indicator, quantity=Decimal("4")))
+
+
+# --- Scores -------------------------------------------------------------------------------------------
+# A score's kind (scoring.LineKind) is the line it is for: a quality criterion or an outcome's share. The
+# database holds a score to exactly one of the two, so no score is of neither kind or of both.
+def _score_row(model):
+    bid = Bid.objects.create(tender=_published(), supplier=_organisation("Acme Paving Ltd"))
+    user = UserFactory()
+    if model is Score:
+        member = PanelMember.objects.create(tender=bid.tender, evaluator=user)
+        return lambda **kind: Score.objects.create(
+            panel_member=member, bid=bid, value=60, justification="Sound", **kind
+        )
+    return lambda **kind: ModeratedScore.objects.create(
+        bid=bid, value=60, rationale="Agreed", moderated_by=user, moderated_at=timezone.now(), **kind
+    )
+
+
+@pytest.mark.parametrize("model", [Score, ModeratedScore], ids=lambda m: m.__name__)
+def test_a_score_is_for_exactly_one_line_so_of_exactly_one_kind(model):
+    create = _score_row(model)
+    tender = Bid.objects.get().tender
+    criterion = QualityCriterion.objects.create(tender=tender, number=1, title="M", question="Q", weight=30)
+    share = OutcomeShare.objects.create(
+        tender=tender, outcome=Outcome.objects.get(model=tender.model, number=1), share=100
+    )
+    _refused(lambda: create())
+    _refused(lambda: create(criterion=criterion, share=share))
+    assert create(criterion=criterion).pk and create(share=share).pk

@@ -1,10 +1,12 @@
-"""The rules of a tender and a bid (DESIGN §5.1–5.2): worked examples with their figures, and properties."""
+"""The rules of a tender, a bid, moderation and the award (DESIGN §5.1–5.3, §5.5): worked examples with
+their figures, and properties."""
 
 import ast
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import holidays
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -426,6 +428,32 @@ def test_the_scales_on_offer_run_from_0_to_100_and_the_default_comes_first():
     for _label, scale in rules.SCORING_SCALES.values():
         values = [value for value, _, _ in scale()]
         assert values[0] == 0 and values[-1] == 100 and values == sorted(set(values))
+
+
+# --- moderation -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("scores", "flagged"),
+    [([60, 80, 90], False), ([40, 60, 80], True), ([20, 60], True), ([60], False), ([0, 100, 20], True)],
+)
+def test_rows_40_or_more_apart_are_flagged(scores, flagged):
+    assert rules.spread_flagged(scores) is flagged
+
+
+# --- the standstill ---------------------------------------------------------------------------------
+ENGLAND_AND_WALES = holidays.country_holidays("GB", subdiv="ENG", years=range(2026, 2028))
+
+
+@pytest.mark.parametrize(
+    ("published", "last_day"),
+    [
+        (date(2026, 11, 25), date(2026, 12, 4)),  # Wednesday: Wed–Fri, Mon–Fri = 8
+        (date(2026, 11, 28), date(2026, 12, 9)),  # a Saturday: counting starts on Monday 30th
+        (date(2026, 12, 21), date(2027, 1, 4)),  # Christmas, Boxing Day (Mon 28th) and New Year skipped
+        (date(2027, 3, 24), date(2027, 4, 6)),  # Good Friday 26 March and Easter Monday 29 March skipped
+    ],
+)
+def test_standstill_is_8_working_days_beginning_with_publication(published, last_day):
+    assert rules.standstill_end(published, ENGLAND_AND_WALES) == last_day
 
 
 # --- properties -------------------------------------------------------------------------------------

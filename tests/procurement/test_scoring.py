@@ -1,19 +1,18 @@
 """Scoring (DESIGN §5.4): the worked example verbatim, edge cases with their figures, and properties."""
 
 import ast
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from procurement import scoring
-from procurement.scoring import DEVIATION, QUALITY, RELATIVE, SOCIAL_VALUE, BidScores, Criterion
+from procurement.scoring import DEVIATION, RELATIVE, BidScores, Criterion, LineKind
 
 D = Decimal
+QUALITY, SOCIAL_VALUE = LineKind.QUALITY, LineKind.SOCIAL_VALUE
 # DESIGN §5.4: price 50, quality 30 (Q1 20, Q2 10), social value 20 split outcome 1 50%, 3 30%, 6 20%.
 EXAMPLE_CRITERIA = [
     Criterion("Q1", QUALITY, "Q1", D(20)),
@@ -160,29 +159,23 @@ def test_unknown_formula_and_non_positive_prices_are_refused():
         scoring.price_score(weight=50, lowest=D(0), price=D(1), formula=RELATIVE)
 
 
-@pytest.mark.parametrize(
-    ("scores", "flagged"),
-    [([60, 80, 90], False), ([40, 60, 80], True), ([20, 60], True), ([60], False), ([0, 100, 20], True)],
-)
-def test_rows_40_or_more_apart_are_flagged(scores, flagged):
-    assert scoring.spread_flagged(scores) is flagged
+@pytest.mark.parametrize("kind", ["qualty", "Quality", "social value", "price", ""])
+def test_a_line_of_an_unknown_kind_is_refused_not_left_out_of_the_totals(kind):
+    criteria = [
+        *EXAMPLE_CRITERIA[:4],
+        Criterion("O6", kind, "Outcome 6", scoring.social_value_points(20, 20)),
+    ]
+    with pytest.raises(ValueError, match=f"Criterion O6 is of kind '{kind}', which is neither quality"):
+        evaluate(criteria)
 
 
-# --- the standstill ---------------------------------------------------------------------------------
-ENGLAND_AND_WALES = holidays.country_holidays("GB", subdiv="ENG", years=range(2026, 2028))
-
-
-@pytest.mark.parametrize(
-    ("published", "last_day"),
-    [
-        (date(2026, 11, 25), date(2026, 12, 4)),  # Wednesday: Wed–Fri, Mon–Fri = 8
-        (date(2026, 11, 28), date(2026, 12, 9)),  # a Saturday: counting starts on Monday 30th
-        (date(2026, 12, 21), date(2027, 1, 4)),  # Christmas, Boxing Day (Mon 28th) and New Year skipped
-        (date(2027, 3, 24), date(2027, 4, 6)),  # Good Friday 26 March and Easter Monday 29 March skipped
-    ],
-)
-def test_standstill_is_8_working_days_beginning_with_publication(published, last_day):
-    assert scoring.standstill_end(published, ENGLAND_AND_WALES) == last_day
+def test_a_kind_given_as_its_plain_value_counts_as_that_kind():
+    plain = [Criterion(c.key, c.kind.value, c.label, c.points, c.minimum) for c in EXAMPLE_CRITERIA]
+    assert {type(c.kind) for c in plain} == {str}
+    results = evaluate(plain)
+    assert {k: (str(r.quality), str(r.social_value), str(r.total)) for k, r in results.items()} == {
+        k: row[1:4] for k, row in EXAMPLE_TABLE.items()
+    }
 
 
 # --- properties -------------------------------------------------------------------------------------

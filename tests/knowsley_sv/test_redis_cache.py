@@ -1,10 +1,10 @@
-"""The production cache backend (knowsley_sv.cache.RedisCache) against the Redis this machine runs."""
+"""The production cache backend (knowsley_sv.redis_cache.RedisCache) against the Redis this machine runs."""
 
 import uuid
 
 import pytest
 
-from knowsley_sv.cache import RedisCache
+from knowsley_sv.redis_cache import RedisCache
 
 from ..local_services import REDIS, needs_redis
 

@@ -58,7 +58,7 @@ from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from outcomes import dashboard
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
-from procurement import delivery, rules, scoring
+from procurement import delivery, rules
 from procurement.models import (
     Award,
     Bid,
@@ -934,7 +934,7 @@ class Command(BaseCommand):
         end = delivery.add_months(start, 3 * max(length, 1)) - timedelta(days=1)
         entered = _office(rng, start - timedelta(days=rng.randint(1, 14)))
         notice_day = entered.date() - timedelta(days=rng.randint(16, 28))
-        while scoring.standstill_end(notice_day, self.holidays) >= entered.date():
+        while rules.standstill_end(notice_day, self.holidays) >= entered.date():
             notice_day -= timedelta(days=7)
         notice = _office(rng, notice_day)
         awarded = notice - timedelta(days=rng.randint(0, 3), hours=rng.randint(0, 3))
@@ -1205,7 +1205,7 @@ class Command(BaseCommand):
                     share_id=share.pk if share else None,
                     value=agreed,
                     rationale=rationales[agreed],
-                    flagged=scoring.spread_flagged(given),
+                    flagged=rules.spread_flagged(given),
                     moderated_by_id=plan.commissioners[0].pk,
                     moderated_at=plan.moderated,
                 )
@@ -1233,7 +1233,7 @@ class Command(BaseCommand):
                 awarded_by=plan.commissioners[0],
                 awarded_at=plan.awarded,
                 notice_published_at=notice,
-                standstill_ends=scoring.standstill_end(timezone.localdate(notice), self.holidays)
+                standstill_ends=rules.standstill_end(timezone.localdate(notice), self.holidays)
                 if notice
                 else None,
             )

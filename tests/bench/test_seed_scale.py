@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from bench.management.commands.seed_scale import _split
 from consultation.aggregation import largest_remainder
 from consultation.models import Allocation, Comment, Consultation, Response
-from knowsley_sv.management.commands.seed_scale import _split
 from knowsley_sv.models import User
 from outcomes.models import Organisation
 from procurement.models import (
