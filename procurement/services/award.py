@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 
@@ -108,6 +109,7 @@ def award(*, tender: Tender, bid: Bid, by: User, reason: str = "", now=None) -> 
             "reason": reason,
         },
     )
+    caching.changed(Award, Tender)
     return made
 
 
@@ -138,4 +140,5 @@ def award_notice_publish(*, tender: Tender, by: User, now=None) -> Award:
         target=tender,
         after={"published": now.isoformat(), "standstill_ends": award.standstill_ends.isoformat()},
     )
+    caching.changed(Award)
     return award

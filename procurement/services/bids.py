@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from knowsley_sv import formatting
+from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from outcomes.models import Indicator
@@ -80,6 +80,7 @@ def bid_save(*, tender: Tender, by: User, content: BidContent, submit: bool = Fa
     bid.full_clean(validate_constraints=False)
     bid.save()
     _replace_content(bid, tender, content)
+    caching.changed(Bid, QualityAnswer, MethodStatement, Commitment)
     if revising:
         changed_before, changed_after = rules.revision_changes(before, _bid_snapshot(bid))
         if not changed_after:
@@ -140,6 +141,7 @@ def bid_withdraw(*, bid: Bid, by: User, now=None) -> Bid:
         raise ValidationError(BID_WITHDRAWN)
     bid.status, bid.withdrawn_at = Bid.Status.WITHDRAWN, now
     bid.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    caching.changed(Bid)
     return bid
 
 
@@ -159,4 +161,5 @@ def bids_open(*, tender: Tender, by: User, now=None) -> Tender:
         tender.save(update_fields=["status"])
         count = Bid.objects.filter(tender=tender, status=Bid.Status.SUBMITTED).count()
         audit_record(actor=by, action="tender.open_bids", target=tender, after={"submitted_bids": count})
+        caching.changed(Tender)
     return tender

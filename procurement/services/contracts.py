@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 
@@ -73,4 +74,5 @@ def contract_enter(
         target=tender,
         after={"start": start_date.isoformat(), "end": end_date.isoformat(), "value": str(value)},
     )
+    caching.changed(Contract, ContractKPI)
     return contract

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
@@ -176,6 +177,7 @@ def delivery_report_save(
         target=contract,
         after={"period_start": period_start.isoformat(), "lines": changed},
     )
+    caching.changed(DeliveryReport, DeliveryLine, Evidence)
     return report
 
 
@@ -210,6 +212,7 @@ def line_verify(*, line: DeliveryLine, by: User, now=None) -> DeliveryLine:
             "quantity": str(line.quantity),
         },
     )
+    caching.changed(DeliveryLine)
     return line
 
 
@@ -232,6 +235,7 @@ def line_query(*, line: DeliveryLine, by: User, question: str, now=None) -> Deli
             "question": question,
         },
     )
+    caching.changed(DeliveryLine)
     return line
 
 
@@ -269,6 +273,7 @@ def line_answer(
         before=before,
         after={"kpi": line.kpi.code, "quantity": str(quantity), "answer": line.answer, "files": len(files)},
     )
+    caching.changed(DeliveryLine, Evidence)
     return line
 
 
@@ -300,4 +305,5 @@ def rating_record(*, contract: Contract, by: User, period_end, rating: str, note
             "new": created,
         },
     )
+    caching.changed(PerformanceRating)
     return made

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
@@ -68,6 +69,7 @@ def panel_add(*, tender: Tender, evaluator: User, by: User) -> PanelMember:
         tender.status = Tender.Status.EVALUATING
         tender.save(update_fields=["status"])
     audit_record(actor=by, action="panel.add", target=tender, after={"evaluator": evaluator.username})
+    caching.changed(PanelMember, Tender)
     return member
 
 
@@ -84,6 +86,7 @@ def panel_remove(*, member: PanelMember, by: User) -> None:
         before={"evaluator": member.evaluator.username, "declaration": member.declaration},
     )
     member.delete()
+    caching.changed(PanelMember)
 
 
 def _seat(tender: Tender, user: User, *, lock: bool = False) -> PanelMember:
@@ -118,6 +121,7 @@ def declare(*, tender: Tender, by: User, conflict: bool, details: str = "", now=
             "details": member.conflict_details,
         },
     )
+    caching.changed(PanelMember)
     return member
 
 
@@ -221,6 +225,7 @@ def scores_save(*, tender: Tender, bid: Bid, by: User, entries: dict[str, tuple[
                 "justification": text,
             },
         )
+    caching.changed(Score)
     return changed
 
 
@@ -246,6 +251,7 @@ def scores_submit(*, tender: Tender, by: User, now=None) -> PanelMember:
     member.submitted_at = now or timezone.now()
     member.save(update_fields=["submitted_at"])
     audit_record(actor=by, action="score.submit", target=tender, after={"evaluator": by.username})
+    caching.changed(PanelMember)
     return member
 
 
@@ -328,4 +334,5 @@ def moderate(
                 "panel": sorted(panel_scores.get(line.key, [])),
             },
         )
+    caching.changed(ModeratedScore)
     return changed

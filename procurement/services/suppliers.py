@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
@@ -46,6 +47,7 @@ def supplier_register(
     user.groups.add(Group.objects.get(name=Role.SUPPLIER))
     SupplierMember.objects.create(user=user, organisation=org)
     audit_record(actor=user, action="supplier.register", target=org, after={"user": user.pk})
+    caching.changed(Organisation, User, User.groups.through, SupplierMember)
     return user
 
 
@@ -60,6 +62,7 @@ def supplier_add_user(*, by: User, first_name, last_name, email, username, passw
     user.groups.add(Group.objects.get(name=Role.SUPPLIER))
     SupplierMember.objects.create(user=user, organisation=organisation)
     audit_record(actor=by, action="supplier.add_user", target=organisation, after={"user": user.pk})
+    caching.changed(User, User.groups.through, SupplierMember)
     return user
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from knowsley_sv import formatting
+from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 from outcomes.models import Indicator, SocialValueModel
@@ -102,6 +102,7 @@ def tender_create(*, by: User, **fields) -> Tender:
         OutcomeShare(tender=tender, outcome=o, share=o.default_share) for o in model.outcomes.all()
     )
     audit_record(actor=by, action="tender.create", target=tender, after=_tender_snapshot(tender))
+    caching.changed(Tender, Tender.commissioners.through, ScoringScalePoint, OutcomeShare)
     return tender
 
 
@@ -126,6 +127,7 @@ def tender_update(*, tender: Tender, by: User, **fields) -> Tender:
     audit_record(
         actor=by, action="tender.update", target=tender, before=before, after=_tender_snapshot(tender)
     )
+    caching.changed(Tender)
     return tender
 
 
@@ -143,6 +145,7 @@ def scale_set(*, tender: Tender, scale: str, by: User) -> Tender:
     audit_record(
         actor=by, action="tender.scale", target=tender, before={"scale": before}, after={"scale": scale}
     )
+    caching.changed(ScoringScalePoint)
     return tender
 
 
@@ -168,6 +171,7 @@ def criteria_set(*, tender: Tender, criteria: list[dict], by: User) -> Tender:
     audit_record(
         actor=by, action="tender.criteria", target=tender, before=before, after=_tender_snapshot(tender)
     )
+    caching.changed(QualityCriterion)
     return tender
 
 
@@ -194,6 +198,7 @@ def split_set(
     audit_record(
         actor=by, action="tender.split", target=tender, before=before, after=_tender_snapshot(tender)
     )
+    caching.changed(OutcomeShare, OfferedIndicator)
     return tender
 
 
@@ -239,6 +244,7 @@ def tender_publish(*, tender: Tender, by: User, now=None) -> Tender:
     tender.status, tender.published_at = Tender.Status.PUBLISHED, now
     tender.save(update_fields=["status", "published_at"])
     audit_record(actor=by, action="tender.publish", target=tender, after=_tender_snapshot(tender))
+    caching.changed(Tender)
     return tender
 
 
@@ -255,6 +261,7 @@ def tender_withdraw(*, tender: Tender, reason: str, by: User) -> Tender:
     tender.status = Tender.Status.DRAFT
     tender.save(update_fields=["status"])
     audit_record(actor=by, action="tender.withdraw", target=tender, after={"reason": reason.strip()})
+    caching.changed(Tender)
     return tender
 
 
@@ -273,4 +280,5 @@ def tender_cancel(*, tender: Tender, reason: str, by: User) -> Tender:
     audit_record(
         actor=by, action="tender.cancel", target=tender, before=before, after={"reason": reason.strip()}
     )
+    caching.changed(Tender)
     return tender
