@@ -23,7 +23,18 @@ NOT_AN_EVALUATOR_CHOICE = (
 CHOOSE_FROM_SCALE = "{label}: choose one of the scores on the tender's scale."
 
 
-class DeclarationForm(forms.Form):
+class ErrorSummaryMixin:
+    """For a form its page draws by hand: (field id, message) for the error summary, the form's own errors
+    first, then each field's in the order of the fields (the order of the page)."""
+
+    def summary(self) -> list[tuple[str, str]]:
+        items = [("", message) for message in self.non_field_errors()]
+        for name in self.fields:
+            items += [(name, message) for message in self.errors.get(name, [])]
+        return items
+
+
+class DeclarationForm(ErrorSummaryMixin, forms.Form):
     conflict = forms.ChoiceField(
         label="Do you have a conflict of interest with any of these organisations?",
         choices=[("no", "I have no conflict of interest"), ("yes", "I have a conflict of interest")],
@@ -154,7 +165,7 @@ class LineScoreFields:
         return " ".join(i for i in ids if i)
 
 
-class LineScoresForm(forms.Form):
+class LineScoresForm(ErrorSummaryMixin, forms.Form):
     """A score on the tender's scale and a text per evaluation line of one bid: the evaluator's scores and
     justifications, or the commissioner's consensus scores and rationales (the `words` say which). The
     service decides what is complete enough to save, and names the field of each problem."""
@@ -218,11 +229,3 @@ class LineScoresForm(forms.Form):
                 )
             )
         return rows
-
-    def summary(self) -> list[tuple[str, str]]:
-        """(field id, message) for the error summary, in the order of the page."""
-        items = [("", message) for message in self.non_field_errors()]
-        for line in self.lines:
-            for name in self._names(line):
-                items += [(name, message) for message in self.errors.get(name, [])]
-        return items

@@ -197,22 +197,23 @@ def _reviewable(line: DeliveryLine, by: User) -> DeliveryLine:
     return line
 
 
+def _record_check(line: DeliveryLine, by: User, action: str, **after) -> None:
+    """The council's check of a line, in the contract's audit trail; the line has changed."""
+    audit_record(
+        actor=by,
+        action=action,
+        target=line.report.contract,
+        after={"period_start": line.report.period_start.isoformat(), "kpi": line.kpi.code, **after},
+    )
+    caching.changed(DeliveryLine)
+
+
 @transaction.atomic
 def line_verify(*, line: DeliveryLine, by: User, now=None) -> DeliveryLine:
     line = _reviewable(line, by)
     line.status, line.reviewed_by, line.reviewed_at = DeliveryLine.Status.VERIFIED, by, now or timezone.now()
     line.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    audit_record(
-        actor=by,
-        action="delivery.verify",
-        target=line.report.contract,
-        after={
-            "period_start": line.report.period_start.isoformat(),
-            "kpi": line.kpi.code,
-            "quantity": str(line.quantity),
-        },
-    )
-    caching.changed(DeliveryLine)
+    _record_check(line, by, "delivery.verify", quantity=str(line.quantity))
     return line
 
 
@@ -225,17 +226,7 @@ def line_query(*, line: DeliveryLine, by: User, question: str, now=None) -> Deli
     line.status, line.question = DeliveryLine.Status.QUERIED, question
     line.reviewed_by, line.reviewed_at = by, now or timezone.now()
     line.save(update_fields=["status", "question", "reviewed_by", "reviewed_at"])
-    audit_record(
-        actor=by,
-        action="delivery.query",
-        target=line.report.contract,
-        after={
-            "period_start": line.report.period_start.isoformat(),
-            "kpi": line.kpi.code,
-            "question": question,
-        },
-    )
-    caching.changed(DeliveryLine)
+    _record_check(line, by, "delivery.query", question=question)
     return line
 
 

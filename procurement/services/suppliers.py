@@ -15,6 +15,19 @@ from ..models import SupplierMember
 NOT_YOUR_ORGANISATION = "You can only bid for your own organisation."
 
 
+def _supplier_account(
+    organisation: Organisation, *, username, name: tuple[str, str], email, password
+) -> User:
+    """A user with the Supplier role, acting for the organisation."""
+    user = User(username=username, first_name=name[0], last_name=name[1], email=email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=Role.SUPPLIER))
+    SupplierMember.objects.create(user=user, organisation=organisation)
+    return user
+
+
 @transaction.atomic
 def supplier_register(
     *,
@@ -40,12 +53,9 @@ def supplier_register(
     )
     org.full_clean()
     org.save()
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.add(Group.objects.get(name=Role.SUPPLIER))
-    SupplierMember.objects.create(user=user, organisation=org)
+    user = _supplier_account(
+        org, username=username, name=(first_name, last_name), email=email, password=password
+    )
     audit_record(actor=user, action="supplier.register", target=org, after={"user": user.pk})
     caching.changed(Organisation, User, User.groups.through, SupplierMember)
     return user
@@ -55,12 +65,9 @@ def supplier_register(
 def supplier_add_user(*, by: User, first_name, last_name, email, username, password) -> User:
     """A colleague's account for the same supplier organisation, with the Supplier role."""
     organisation = supplier_of(by)
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.add(Group.objects.get(name=Role.SUPPLIER))
-    SupplierMember.objects.create(user=user, organisation=organisation)
+    user = _supplier_account(
+        organisation, username=username, name=(first_name, last_name), email=email, password=password
+    )
     audit_record(actor=by, action="supplier.add_user", target=organisation, after={"user": user.pk})
     caching.changed(User, User.groups.through, SupplierMember)
     return user

@@ -327,9 +327,8 @@ class DeliveryReportView(ContractMixin, TemplateView):
 
 
 # --- Checking a line, and answering a query ---------------------------------------------------------------
-class LineReviewView(TenderCommissionerLineMixin, ServiceFormView):
-    template_name = "procurement/delivery/line_review.html"
-    form_class = LineReviewForm
+class LinePageMixin:
+    """A page about one line: the line, its period, and the way back to its report."""
 
     def get_context_data(self, **kwargs):
         line = self.line
@@ -337,9 +336,16 @@ class LineReviewView(TenderCommissionerLineMixin, ServiceFormView):
             line=line,
             period=period_label(line.report.period_start, line.report.period_end),
             back_url=self.report_url(line.report.period_start),
-            reviewable=line.status == DeliveryLine.Status.PENDING,
             **kwargs,
         )
+
+
+class LineReviewView(TenderCommissionerLineMixin, LinePageMixin, ServiceFormView):
+    template_name = "procurement/delivery/line_review.html"
+    form_class = LineReviewForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reviewable=self.line.status == DeliveryLine.Status.PENDING, **kwargs)
 
     def perform(self, form):
         line, by = self.line, self.request.user
@@ -358,7 +364,7 @@ class LineReviewView(TenderCommissionerLineMixin, ServiceFormView):
         return self.report_url(line.report.period_start)
 
 
-class LineAnswerView(ContractMixin, ServiceFormView):
+class LineAnswerView(ContractMixin, LinePageMixin, ServiceFormView):
     """The holding supplier answers the council's question, and may correct the figure and add evidence."""
 
     roles = (Role.SUPPLIER,)
@@ -371,32 +377,24 @@ class LineAnswerView(ContractMixin, ServiceFormView):
             raise Http404("Not a contract your organisation holds")
         return _line_of(self.contract, self.kwargs["line_id"])
 
-    def get(self, request, *args, **kwargs):
+    def _refusal(self):
+        """Only a queried line can be answered: else back to its report."""
         if self.line.status != DeliveryLine.Status.QUERIED:
-            messages.error(request, delivery_services.NOT_QUERIED)
+            messages.error(self.request, delivery_services.NOT_QUERIED)
             return redirect(self.report_url(self.line.report.period_start))
-        return super().get(request, *args, **kwargs)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._refusal() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.line.status != DeliveryLine.Status.QUERIED:
-            messages.error(request, delivery_services.NOT_QUERIED)
-            return redirect(self.report_url(self.line.report.period_start))
-        return super().post(request, *args, **kwargs)
+        return self._refusal() or super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "code": self.line.kpi.code, "unit": self.line.kpi.unit}
 
     def get_initial(self):
         return {"quantity": plain(self.line.quantity), "notes": self.line.notes}
-
-    def get_context_data(self, **kwargs):
-        line = self.line
-        return super().get_context_data(
-            line=line,
-            period=period_label(line.report.period_start, line.report.period_end),
-            back_url=self.report_url(line.report.period_start),
-            **kwargs,
-        )
 
     def perform(self, form):
         line, data = self.line, form.cleaned_data
