@@ -3,24 +3,17 @@
 What each holds is said once, in RESPONSES_COLUMNS and RESULTS_COLUMNS: the headers are made from them and
 the pages that link to the downloads show them. The responses hold no contact details, no receipt codes,
 only the comments as the board published them (with its redactions), and the date of each response, never
-the time: beside the ward, age band and connection, a time to the second could pick a resident out.
+the time: beside the ward, age band and connection, a time to the second could pick a resident out. The
+writers, which keep a formula as text, are the core's (knowsley_sv.tabular).
 """
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import Allocation, Comment, Consultation, Response
 from .selectors import Results
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -97,13 +90,6 @@ def _table(columns, numbers, records: Iterable[Mapping[str, object]]) -> tuple[l
     return header, rows
 
 
-def _safe(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: prefix them so they stay text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def responses_table(consultation: Consultation) -> tuple[list[str], list[list]]:
     """One row a response, as RESPONSES_COLUMNS says."""
     numbers = list(consultation.model.outcomes.order_by("number").values_list("number", flat=True))
@@ -161,65 +147,3 @@ def results_table(results: Results) -> tuple[list[str], list[list]]:
         for o in results.outcomes
     )
     return _table(RESULTS_COLUMNS, (), records)
-
-
-def as_csv(
-    header: list[str],
-    rows: list[list],
-    filename: str,
-    *,
-    preface: Sequence[Sequence] = (),
-    excel: bool = False,
-) -> HttpResponse:
-    """A CSV: `preface` rows (what the figures are, the filters that produced them) before the header.
-    `excel`: start with a byte-order mark, so Excel reads the file as UTF-8 (a £ stays a £)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    if excel:
-        response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerows([[_safe(v) for v in row] for row in preface])
-    writer.writerow(header)
-    writer.writerows([[_safe("" if v is None else v) for v in row] for row in rows])
-    return response
-
-
-def _cell(value):
-    return _safe(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
-
-
-def as_xlsx(
-    header: list[str],
-    rows: list[list],
-    filename: str,
-    *,
-    about: Sequence[Sequence] = (),
-    number_formats: Sequence[str | None] = (),
-) -> HttpResponse:
-    """A workbook: the table on the first sheet, header first; `about` rows (what the figures are, the
-    filters that produced them) on a second sheet called About. `number_formats`: each column's Excel number
-    format (None or absent: General)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    sheet.append(header)
-    formats = dict(enumerate(number_formats))
-    for row in rows:
-        cells = [_cell(v) for v in row]
-        sheet.append([_formatted(sheet, value, formats.get(i)) for i, value in enumerate(cells)])
-    if about:
-        notes = workbook.create_sheet(title="About")
-        for row in about:
-            notes.append([_cell(v) for v in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
-
-
-def _formatted(sheet, value, number_format: str | None):
-    if number_format is None or value is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell

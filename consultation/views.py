@@ -21,6 +21,7 @@ from knowsley_sv.client import client_address
 from knowsley_sv.forms import add_service_errors
 from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
+from knowsley_sv.tabular import as_csv, as_xlsx
 from knowsley_sv.views import ServiceFormView
 
 from . import exports, rules, selectors, services, summary
@@ -674,11 +675,7 @@ class ExportView(RoleRequiredMixin, ConsultationMixin, View):
         else:
             header, rows = exports.results_table(selectors.results(self.consultation))
         filename = f"{self.consultation.slug}-{table}"
-        return (
-            exports.as_csv(header, rows, filename)
-            if fmt == "csv"
-            else exports.as_xlsx(header, rows, filename)
-        )
+        return as_csv(header, rows, filename) if fmt == "csv" else as_xlsx(header, rows, filename)
 
 
 class ContactsView(RoleRequiredMixin, ConsultationMixin, TemplateView):

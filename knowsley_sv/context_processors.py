@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
@@ -6,13 +8,23 @@ from .roles import Role
 
 SERVICE_NAME = "Knowsley Social Value"
 
+# Apps add to every page's context from their AppConfig.ready() (outcomes: the review-overdue banner), so the
+# core reads no app of ours: each provider takes the user (anonymous if none) and returns context for
+# templates/base.html.
+_PROVIDERS: list[Callable[[object], dict]] = []
+
+
+def register(provider: Callable[[object], dict]) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
 
 def _nav_for(user) -> list[tuple[str, str]]:
     items = [
         ("The model", reverse("outcomes:model")),
         ("Consultations", reverse("consultation:list")),
         ("Tenders", reverse("procurement:list")),
-        ("Who creates social value", reverse("outcomes:recognition")),
+        ("Who creates social value", reverse("reporting:recognition")),
     ]
     if user_has_role(user, Role.SUPPLIER):
         items.append(("Your bids", reverse("procurement:supplier_home")))
@@ -21,7 +33,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if user_has_role(user, Role.SUPPLIER, Role.COMMISSIONER, Role.BOARD_MEMBER):
         items.append(("Contracts", reverse("procurement:contract_list")))
     if user_has_role(user, Role.BOARD_MEMBER, Role.COMMISSIONER):
-        items.append(("Dashboard", reverse("outcomes:dashboard")))
+        items.append(("Dashboard", reverse("reporting:dashboard")))
     if user_has_role(user, Role.BOARD_MEMBER):
         items += [
             ("Versions", reverse("outcomes:versions")),
@@ -36,16 +48,14 @@ def _nav_for(user) -> list[tuple[str, str]]:
 
 
 def service(request) -> dict:
-    """Service name, navigation for the signed-in roles, and the review-overdue banner for the board."""
+    """Service name, navigation for the signed-in roles, and what the apps add (the review-overdue banner)."""
     # No user yet when a request is refused before the authentication middleware (a bad Host header, a NUL).
     user = getattr(request, "user", None) or AnonymousUser()
     items = _nav_for(user)
     # The longest matching address is the active item (/consultations/manage/ over /consultations/).
     active = max((url for _, url in items if request.path.startswith(url)), key=len, default=None)
     nav = [(label, url, url == active) for label, url in items]
-    context = {"service_name": SERVICE_NAME, "service_nav": nav, "review_status": None}
-    if user_has_role(user, Role.BOARD_MEMBER):
-        from outcomes.dashboard import cached_review_status
-
-        context["review_status"] = cached_review_status()
+    context = {"service_name": SERVICE_NAME, "service_nav": nav}
+    for provider in _PROVIDERS:
+        context.update(provider(user))
     return context

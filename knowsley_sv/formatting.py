@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from .money import to_pennies
+from .money import TENTH, to_pennies
 
 DISPLAY_TIME_ZONE = ZoneInfo("Europe/London")
 MONTHS = (
@@ -35,7 +35,6 @@ MONTHS = (
     "November",
     "December",
 )
-_TENTH = Decimal("0.1")
 
 
 def uk_time(moment: datetime) -> datetime:
@@ -120,4 +119,4 @@ def with_unit(label: str, unit: str) -> str:
 
 def percentage(value) -> str:
     """ "12.5%", "100.0%": a percentage (already ×100) to one decimal place, half up."""
-    return f"{_decimal(value).quantize(_TENTH, rounding=ROUND_HALF_UP) + 0}%"  # + 0: never "-0.0%"
+    return f"{_decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP) + 0}%"  # + 0: never "-0.0%"

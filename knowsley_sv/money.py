@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 # Enough digits that no product or sum of 14-digit figures is rounded before the final penny.
 EXACT_PRECISION = 100
 PENNY = Decimal("0.01")
+TENTH = Decimal("0.1")  # a percentage's last place
 HUNDRED = Decimal(100)
 
 

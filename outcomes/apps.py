@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class OutcomesConfig(AppConfig):
@@ -7,7 +6,8 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Social Value Model"
 
     def ready(self):
-        from . import dashboard
+        from knowsley_sv.context_processors import register
 
-        # Every save of the dashboard's data makes its cached tables stale (outcomes.dashboard.cached).
-        post_save.connect(dashboard.data_saved, dispatch_uid="outcomes.dashboard.data_saved")
+        from . import selectors, topics  # noqa: F401 (topics: declared before anything writes)
+
+        register(selectors.review_banner)  # the review-overdue banner on every board member's page

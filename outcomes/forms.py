@@ -1,6 +1,8 @@
+from collections.abc import Callable
+
 from crispy_forms_gds.layout import Field, Fixed, Fluid, Size
 from django import forms
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 
 from knowsley_sv.forms import AmountField, GovDateField, WholeNumberField, YearField, gds_helper
 from knowsley_sv.models import User
@@ -176,6 +178,18 @@ class AttendeeField(forms.ModelMultipleChoiceField):
         return f"{user} ({memberships[0].organisation.name})" if memberships else str(user)
 
 
+# The consultations a review can cite belong to an app above outcomes, which outcomes may not import
+# (STYLE.md): consultation hands them over in its AppConfig.ready(), as the closed consultations to choose
+# from and those whose split the board adopted since the last review (ticked to start with).
+_REVIEW_CONSULTATIONS: dict[str, Callable[[], QuerySet]] = {}
+
+
+def register_review_consultations(
+    *, closed: Callable[[], QuerySet], adopted_since_review: Callable[[], QuerySet]
+) -> None:
+    _REVIEW_CONSULTATIONS.update(closed=closed, adopted_since_review=adopted_since_review)
+
+
 class ReviewForm(forms.ModelForm):
     held_on = GovDateField(
         name="the date of the review meeting",
@@ -228,15 +242,10 @@ class ReviewForm(forms.ModelForm):
         )
         # A required choice has no blank option: without this the radios begin with "---------".
         self.fields["result"].choices = ModelReview.Result.choices
-        from consultation.models import Consultation
-
-        self.fields["consultations"].queryset = Consultation.objects.closed().order_by("-closes_at")
+        self.fields["consultations"].queryset = _REVIEW_CONSULTATIONS["closed"]()
         if not self.is_bound:
             # Consultations whose split the board adopted since the last review are evidence for this one.
-            self.initial.setdefault(
-                "consultations",
-                list(Consultation.objects.filter(split_adopted_at__isnull=False, reviews=None)),
-            )
+            self.initial.setdefault("consultations", list(_REVIEW_CONSULTATIONS["adopted_since_review"]()))
         self.helper = gds_helper(
             Field("held_on"),
             Field.checkboxes("attendees", small=True, legend_size=Size.SMALL),

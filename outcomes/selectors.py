@@ -7,6 +7,10 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from knowsley_sv import caching
+from knowsley_sv.access import user_has_role
+from knowsley_sv.roles import Role
+
 from . import rules
 from .models import (
     BoardMembership,
@@ -17,6 +21,7 @@ from .models import (
     SocialValueModel,
     current_membership_q,
 )
+from .topics import REVIEW_STATUS
 
 
 def _with_outcomes(qs: QuerySet[SocialValueModel]) -> QuerySet[SocialValueModel]:
@@ -86,6 +91,21 @@ def review_status(today: date | None = None) -> ReviewStatus:
     return ReviewStatus(
         model=model, due_on=due_on, overdue=rules.is_review_overdue(due_on=due_on, today=today)
     )
+
+
+def cached_review_status(today: date | None = None) -> ReviewStatus:
+    """review_status(), from the shared cache (one round trip): the banner every board member's page shows.
+    A write to the adopted model or its reviews (a version adopted, a review recorded) makes it stale."""
+    today = today or timezone.localdate()
+    return caching.cached(
+        f"outcomes:review-status:{today.isoformat()}", [REVIEW_STATUS], lambda: review_status(today=today)
+    )
+
+
+def review_banner(user) -> dict:
+    """Every page's context (knowsley_sv.context_processors.register): the review status for the board's
+    review-overdue banner; None for everyone else."""
+    return {"review_status": cached_review_status() if user_has_role(user, Role.BOARD_MEMBER) else None}
 
 
 def reviews() -> QuerySet[ModelReview]:

@@ -1,22 +1,10 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import views
 
 app_name = "outcomes"
 
 urlpatterns = [
-    path("dashboard/", dashboard_views.DashboardView.as_view(), name="dashboard"),
-    path(
-        "dashboard/<slug:table>.<str:fmt>",
-        dashboard_views.DashboardExportView.as_view(),
-        name="dashboard_export",
-    ),
-    path("recognition/", dashboard_views.RecognitionView.as_view(), name="recognition"),
-    path(
-        "recognition/<int:pk>/",
-        dashboard_views.OrganisationRecognitionView.as_view(),
-        name="organisation_recognition",
-    ),
     path("model/", views.ModelCurrentView.as_view(), name="model"),
     path("model/versions/", views.ModelVersionListView.as_view(), name="versions"),
     path("model/versions/<int:version>/", views.ModelVersionDetailView.as_view(), name="version"),

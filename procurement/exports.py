@@ -1,13 +1,13 @@
 """The evaluation report as rows: one source for the report page and its CSV and XLSX downloads.
 
-Figures stay `Decimal` (CSV writes "73.20", XLSX a number); the writers are consultation's, which guard
-every text cell against formula injection.
+Figures stay `Decimal` (CSV writes "73.20", XLSX a number); the writers are the core's (knowsley_sv.tabular),
+which guard every text cell against formula injection.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from consultation.exports import as_csv, as_xlsx
+from knowsley_sv.tabular import as_csv, as_xlsx
 
 from . import scoring
 from .models import Bid

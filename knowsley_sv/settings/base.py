@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "outcomes",
     "consultation",
     "procurement",
+    "reporting",  # above the three domain apps: reads across them (STYLE.md)
     "axes",  # sign-in throttling; last, so its admin sits after ours
 ]
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
-from consultation.exports import as_csv
+from knowsley_sv.tabular import as_csv
 
 from .. import ocds
 

@@ -13,7 +13,8 @@ MULTI_LINE_COMMENT = re.compile(r"\{#(?:(?!#\}).)*\n", re.S)
 def project_templates() -> list[Path]:
     folders = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
     folders += [
-        Path(settings.BASE_DIR) / app for app in ("knowsley_sv", "outcomes", "consultation", "procurement")
+        Path(settings.BASE_DIR) / app
+        for app in ("knowsley_sv", "outcomes", "consultation", "procurement", "reporting")
     ]
     return sorted({p for folder in folders for p in folder.rglob("*.html")})
 

@@ -42,6 +42,7 @@ from outcomes.models import (
     SocialValueModel,
     Ward,
 )
+from reporting import urls as reporting_urls
 
 from ..factories import BoardMembershipFactory, ModelReviewFactory, OrganisationFactory, UserFactory
 
@@ -50,7 +51,8 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # a 302 to /sign-in/?next=<the page>
 
 # ======================================================================================================
-# The permission matrix: every page of outcomes/urls.py (GET) for anonymous visitors and each role.
+# The permission matrix: every page of outcomes/urls.py (GET) for anonymous visitors and each role, and the
+# dashboard and recognition pages that outcomes had before reporting (named reporting:…).
 # Placeholders are filled from `matrix_objects`: version 2 is a draft started with
 # services.model_start_draft; the organisation, membership, review and (draft) indicator exist.
 # ======================================================================================================
@@ -102,7 +104,7 @@ def _role_id(role: Role | None) -> str:
 
 
 def _url_name(path: str) -> str:
-    """The outcomes URL name a matrix path resolves to (placeholders filled with any number)."""
+    """The URL name a matrix path resolves to, without "outcomes:" (placeholders filled with any number)."""
     return resolve(re.sub(r"\{\w+\}", "7", path)).view_name.removeprefix("outcomes:")
 
 
@@ -297,6 +299,7 @@ def matrix_objects(draft, organisation, membership, review) -> dict:
 # ======================================================================================================
 def test_matrix_covers_every_outcomes_url():
     names = {p.name for p in outcome_urls.urlpatterns if isinstance(p, URLPattern)}
+    names |= {f"reporting:{p.name}" for p in reporting_urls.urlpatterns if isinstance(p, URLPattern)}
 
     assert names == {_url_name(path) for path, *_ in PERMISSION_MATRIX}
 
@@ -308,7 +311,7 @@ def test_matrix_draft_is_version_2(matrix_objects):
 @pytest.mark.parametrize("name, path, role, expected", MATRIX_CASES)
 def test_permission_matrix(role_client, matrix_objects, name, path, role, expected):
     url = path.format(**matrix_objects)
-    assert url == reverse(f"outcomes:{name}", kwargs=_kwargs_from(url, name))
+    assert url == reverse(_qualified(name), kwargs=_kwargs_from(url, name))
     client = role_client(role)
 
     response = client.get(url)
@@ -324,9 +327,13 @@ def test_permission_matrix(role_client, matrix_objects, name, path, role, expect
         assert "Page not found" in response.content.decode()
 
 
+def _qualified(name: str) -> str:
+    return name if ":" in name else f"outcomes:{name}"
+
+
 def _kwargs_from(url: str, name: str) -> dict:
     match = resolve(url)
-    assert match.view_name == f"outcomes:{name}"
+    assert match.view_name == _qualified(name)
     return match.kwargs
 
 

@@ -30,12 +30,12 @@ from django.utils.html import escape
 
 from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
-from outcomes import dashboard
 from outcomes.admin import ORGANISATION_NOT_DELETED
 from outcomes.models import Organisation
 from procurement.models import Bid, SupplierMember, Tender
 from procurement.services import bids as bid_services
 from procurement.services import tenders as tender_services
+from reporting import dashboard
 
 from ..factories import UserFactory
 from ..procurement.helpers import bids_by_supplier, first_indicators, publishable_tender, supplier_user

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -52,11 +53,10 @@ from consultation.models import (
     WardPopulation,
 )
 from consultation.retention import contacts_erased_by
-from knowsley_sv.management.commands.seed_demo import ILLUSTRATIVE_PROXIES
+from knowsley_sv import caching
 from knowsley_sv.models import User
 from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
-from outcomes import dashboard
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
 from procurement import delivery, rules
 from procurement.models import (
@@ -82,6 +82,7 @@ from procurement.models import (
 from procurement.selectors import evaluation as evaluation_selectors
 from procurement.services import award as award_services
 from procurement.services import tenders as tender_services
+from reporting.management.commands.seed_demo import DOMAIN_APPS, ILLUSTRATIVE_PROXIES
 
 BATCH = 5000
 FIRST_USERNAME = "scale.board1"  # its presence means seed_scale has already run on this database
@@ -535,7 +536,8 @@ class Command(BaseCommand):
                 self.timings[step.__name__.strip("_")] = clock.monotonic() - began
             began = clock.monotonic()
         self.timings["commit"] = clock.monotonic() - began  # foreign keys are checked at commit
-        dashboard.data_changed()  # bulk inserts send no post_save: the board's cached figures are stale
+        # Bulk inserts into every domain app: every figure cached from them is stale.
+        caching.changed(*(m for app in DOMAIN_APPS for m in apps.get_app_config(app).get_models()))
         if connection.vendor == "postgresql":
             began = clock.monotonic()
             with connection.cursor() as cursor:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from outcomes import charts, dashboard
+from reporting import charts
+from reporting.selectors.contracts import WeightGroup, Weighting
+from reporting.tables import dashboard as tables
 
 
 def test_contrast_ratio_matches_wcag():
@@ -37,6 +39,6 @@ def test_every_chart_colour_stands_out_from_the_page():
     low = {c: round(charts.contrast_ratio(c, charts.BACKGROUND), 2) for c in colours}
     assert {c: r for c, r in low.items() if r < charts.MIN_CONTRAST} == {}
     # the tables draw in these colours
-    nothing = dashboard.WeightGroup(0, Decimal(0), 0, Decimal(0))
-    tables = [dashboard.rag_table([]), dashboard.weighting_table(dashboard.Weighting(nothing, nothing))]
-    assert {c for t in tables for c in t.chart_colours} <= colours
+    nothing = WeightGroup(0, Decimal(0), 0, Decimal(0))
+    drawn = [tables.rag_table([]), tables.weighting_table(Weighting(nothing, nothing))]
+    assert {c for t in drawn for c in t.chart_colours} <= colours

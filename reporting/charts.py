@@ -1,6 +1,6 @@
 """Chart colours (pure): every colour a chart draws in must stand out from the page at 3:1 or more (WCAG 2.2
 1.4.11, non-text contrast). static/js/charts.js holds the palette for series; the colours a table gives its
-rows (RAG status, the weighting doughnut) are here. tests/outcomes/test_charts.py checks both."""
+rows (RAG status, the weighting doughnut) are here. tests/reporting/test_charts.py checks both."""
 
 BACKGROUND = "#ffffff"  # the page and the chart behind every bar and segment
 MIN_CONTRAST = 3.0
