@@ -7,6 +7,6 @@ class ProcurementConfig(AppConfig):
     def ready(self):
         from knowsley_sv.audit import register_seal
 
-        from .selectors import audit_events_unsealed
+        from .selectors.bids import audit_events_unsealed
 
         register_seal(audit_events_unsealed)

@@ -11,7 +11,7 @@ from knowsley_sv.tabular import as_csv, as_xlsx
 
 from . import scoring
 from .models import Bid
-from .selectors import Evaluation, Line
+from .selectors.evaluation import Evaluation, Line
 
 __all__ = ["ReportRow", "as_csv", "as_xlsx", "evaluation_formats", "evaluation_table", "report_rows"]
 

@@ -331,10 +331,35 @@ def release_for(tender: Tender, now=None) -> dict:
         raise ValueError(f"{tender.reference} is not published.")
     award = public_award(tender)
     contract = public_contract(award)
-    status = _tender_status(tender, award)
     events = [tender.published_at]
+    release = {
+        "ocid": ocid(tender),
+        "id": "",
+        "date": "",
+        "tag": ["tender"],
+        "initiationType": "tender",
+        "language": LANGUAGE,
+        "parties": [{**BUYER, "roles": ["buyer", "procuringEntity"]}],
+        "buyer": dict(BUYER),
+        "tender": _release_tender(tender, _tender_status(tender, award)),
+    }
+    if tender.status == Tender.Status.CANCELLED:
+        release["tag"] = ["tenderCancellation"]
+        events.append(tender.cancelled_at)
+    if award is not None:
+        events += _add_award(release, tender, award, in_force=contract is not None, now=now)
+    if contract is not None:
+        release["tag"].append("contract")
+        events.append(contract.entered_at)
+        release["contracts"] = [_release_contract(tender, contract)]
+    release["date"] = _date(max(events))
+    release["id"] = (
+        f"{release['ocid']}-{release['tag'][-1]}-{release['date'].replace(':', '').replace('-', '')}"
+    )
+    return release
 
-    parties = [{**BUYER, "roles": ["buyer", "procuringEntity"]}]
+
+def _release_tender(tender: Tender, status: str) -> dict:
     lot = {
         "id": LOT_ID,
         "title": tender.title,
@@ -342,7 +367,7 @@ def release_for(tender: Tender, now=None) -> dict:
         "value": _value(tender.estimated_value),
         "awardCriteria": {"criteria": award_criteria(tender)},
     }
-    release_tender = {
+    return {
         "id": tender.reference,
         "title": tender.title,
         "description": tender.specification,
@@ -355,92 +380,67 @@ def release_for(tender: Tender, now=None) -> dict:
         "tenderPeriod": {"startDate": _date(tender.published_at), "endDate": _date(tender.deadline)},
         "lots": [lot],
     }
-    release = {
-        "ocid": ocid(tender),
-        "id": "",
-        "date": "",
-        "tag": ["tender"],
-        "initiationType": "tender",
-        "language": LANGUAGE,
-        "parties": parties,
-        "buyer": dict(BUYER),
-        "tender": release_tender,
-    }
 
-    if tender.status == Tender.Status.CANCELLED:
-        release["tag"] = ["tenderCancellation"]
-        events.append(tender.cancelled_at)
 
-    if award is not None:
-        bids = _public_bids(tender)
-        results = award.results.get("bids", {})
-        winner = award.bid.supplier
-        release["tag"] = ["tender", "award"]
-        events.append(award.notice_published_at)
-        ended = _standstill_over(award, now)
-        if ended:
-            events.append(ended)
-        tenderers = [_reference(b.supplier) for b in bids]
-        release_tender["numberOfTenderers"] = len(tenderers)
-        release_tender["tenderers"] = tenderers
-        for bid in bids:
-            roles = ["tenderer", "supplier"] if bid.supplier_id == winner.pk else ["tenderer"]
-            parties.append({**_reference(bid.supplier), "roles": roles})
-        if not any(b.supplier_id == winner.pk for b in bids):
-            parties.append({**_reference(winner), "roles": ["supplier"]})
-        release["bids"] = {
-            "statistics": [
-                {"id": "1", "measure": "bids", "value": len(bids), "date": _date(tender.deadline)},
-            ],
-            "details": [
-                {
-                    "id": f"bid-{bid.pk}",
-                    "date": _date(bid.submitted_at),
-                    "status": "disqualified" if results.get(str(bid.pk), {}).get("failures") else "valid",
-                    "tenderers": [_reference(bid.supplier)],
-                    "value": _value(bid.price),
-                    "relatedLots": [LOT_ID],
-                }
-                for bid in bids
-            ],
-        }
-        in_force = contract is not None or ended is not None
-        release["awards"] = [
+def _add_award(release: dict, tender: Tender, award: Award, *, in_force: bool, now) -> list[datetime]:
+    """Once the award notice is published: the bids, their tenderers and the award. Returns the events."""
+    bids = _public_bids(tender)
+    results = award.results.get("bids", {})
+    winner = award.bid.supplier
+    release["tag"] = ["tender", "award"]
+    ended = _standstill_over(award, now)
+    tenderers = [_reference(b.supplier) for b in bids]
+    release["tender"]["numberOfTenderers"] = len(tenderers)
+    release["tender"]["tenderers"] = tenderers
+    for bid in bids:
+        roles = ["tenderer", "supplier"] if bid.supplier_id == winner.pk else ["tenderer"]
+        release["parties"].append({**_reference(bid.supplier), "roles": roles})
+    if not any(b.supplier_id == winner.pk for b in bids):
+        release["parties"].append({**_reference(winner), "roles": ["supplier"]})
+    release["bids"] = {
+        "statistics": [
+            {"id": "1", "measure": "bids", "value": len(bids), "date": _date(tender.deadline)},
+        ],
+        "details": [
             {
-                "id": f"{tender.reference}-award",
-                "title": f"Award of {tender.reference}",
-                "description": _winner_description(award),
-                "status": "active" if in_force else "pending",
-                "date": _date(award.awarded_at),
-                "value": _value(award.bid.price),
-                "suppliers": [_reference(winner)],
+                "id": f"bid-{bid.pk}",
+                "date": _date(bid.submitted_at),
+                "status": "disqualified" if results.get(str(bid.pk), {}).get("failures") else "valid",
+                "tenderers": [_reference(bid.supplier)],
+                "value": _value(bid.price),
                 "relatedLots": [LOT_ID],
-                "relatedBids": [f"bid-{award.bid_id}"],
             }
-        ]
+            for bid in bids
+        ],
+    }
+    release["awards"] = [
+        {
+            "id": f"{tender.reference}-award",
+            "title": f"Award of {tender.reference}",
+            "description": _winner_description(award),
+            "status": "active" if in_force or ended is not None else "pending",
+            "date": _date(award.awarded_at),
+            "value": _value(award.bid.price),
+            "suppliers": [_reference(winner)],
+            "relatedLots": [LOT_ID],
+            "relatedBids": [f"bid-{award.bid_id}"],
+        }
+    ]
+    return [award.notice_published_at] + ([ended] if ended else [])
 
-    if contract is not None:
-        release["tag"].append("contract")
-        events.append(contract.entered_at)
-        release["contracts"] = [
-            {
-                "id": f"{tender.reference}-contract",
-                "awardID": f"{tender.reference}-award",
-                "title": tender.title,
-                "status": "active",
-                "period": {
-                    "startDate": _date(_day_start(contract.start_date)),
-                    "endDate": _date(_day_end(contract.end_date)),
-                },
-                "value": _value(contract.value),
-            }
-        ]
 
-    release["date"] = _date(max(events))
-    release["id"] = (
-        f"{release['ocid']}-{release['tag'][-1]}-{release['date'].replace(':', '').replace('-', '')}"
-    )
-    return release
+def _release_contract(tender: Tender, contract: Contract) -> dict:
+    return {
+        "id": f"{tender.reference}-contract",
+        "awardID": f"{tender.reference}-award",
+        "title": tender.title,
+        "status": "active",
+        "period": {
+            "startDate": _date(_day_start(contract.start_date)),
+            "endDate": _date(_day_end(contract.end_date)),
+        },
+        "value": _value(contract.value),
+    }
 
 
 def release_package(tenders, uri: str, now=None) -> dict:
@@ -459,61 +459,6 @@ def release_package(tenders, uri: str, now=None) -> dict:
         "license": LICENSE,
         "releases": releases,
     }
-
-
-# --- The list (page and CSV) ---------------------------------------------------------------------------
-CSV_HEADER = [
-    "ocid",
-    "reference",
-    "title",
-    "service_area",
-    "status",
-    "published",
-    "deadline",
-    "estimated_value_gbp",
-    "price_weight",
-    "quality_weight",
-    "social_value_weight",
-    "awarded_supplier",
-    "awarded_value_gbp",
-    "award_notice_published",
-    "contract_value_gbp",
-    "contract_start",
-    "contract_end",
-]
-
-
-def _local(value: datetime) -> str:
-    return timezone.localtime(value).isoformat(timespec="minutes")
-
-
-def csv_rows(tenders, now=None) -> list[list]:
-    rows = []
-    for t in tenders:
-        award = public_award(t)
-        contract = public_contract(award)
-        rows.append(
-            [
-                ocid(t),
-                t.reference,
-                t.title,
-                t.service_area,
-                public_status(t, now),
-                _local(t.published_at),
-                _local(t.deadline),
-                t.estimated_value,
-                t.price_weight,
-                t.quality_weight,
-                t.social_value_weight,
-                award.bid.supplier.name if award else "",
-                award.bid.price if award else "",
-                _local(award.notice_published_at) if award else "",
-                contract.value if contract else "",
-                contract.start_date.isoformat() if contract else "",
-                contract.end_date.isoformat() if contract else "",
-            ]
-        )
-    return rows
 
 
 # --- The schema, for validation (the vendored files; nothing is downloaded) ------------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import open_data_views as views
+from .views import open_data as views
 
 app_name = "open_data"
 urlpatterns = [

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.core.files.storage import Storage
 from django.db import transaction
 
+from knowsley_sv import caching
 from knowsley_sv.retention import Counts, job
 
 from .models import Evidence
@@ -67,5 +68,6 @@ def evidence_after_contract(*, cutoff: datetime, now: datetime, dry_run: bool) -
     files = list(expired.values_list("file", flat=True))
     if not dry_run:
         expired.delete()
+        caching.changed(Evidence)
         _delete_files_on_commit(storage, orphans + [name for name in files if name])
     return {"evidence records": len(files), "files without a record": len(orphans)}

@@ -18,7 +18,6 @@ from consultation.aggregation import largest_remainder
 from consultation.models import Allocation, Comment, Consultation, Response
 from knowsley_sv.models import User
 from outcomes.models import Organisation
-from procurement import selectors, services
 from procurement.models import (
     Award,
     Bid,
@@ -32,6 +31,9 @@ from procurement.models import (
     Score,
     Tender,
 )
+from procurement.selectors import delivery as delivery_selectors
+from procurement.selectors import evaluation as evaluation_selectors
+from procurement.services import award as award_services
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,9 @@ def test_contracts_carry_the_winning_commitments_and_delivery_varies():
         assert contract.start_date > contract.award.standstill_ends
     assert not ContractKPI.objects.filter(proxy_value__isnull=True).exists()
     today = timezone.localdate()
-    states = {p.status for c in Contract.objects.all() for p in selectors.contract_performance(c, today)}
+    states = {
+        p.status for c in Contract.objects.all() for p in delivery_selectors.contract_performance(c, today)
+    }
     assert states == {"green", "amber", "red"}
 
 
@@ -118,7 +122,7 @@ def test_report_tender_has_a_complete_evaluation_and_an_award():
     reference = _report_reference(_seed())
 
     tender = Tender.objects.get(reference=reference)
-    evaluation = selectors.evaluation(tender)
+    evaluation = evaluation_selectors.evaluation(tender)
     assert evaluation.complete and len(evaluation.bids) == TINY["report_bids"]
     panel = PanelMember.objects.filter(tender=tender)
     assert panel.count() == 3 and all(m.declaration == "none" and m.submitted_at for m in panel)
@@ -129,7 +133,9 @@ def test_report_tender_has_a_complete_evaluation_and_an_award():
     assert tender.award.bid == top and result.rank == 1
     # Every award holds the snapshot the app itself takes of the evaluation
     for award in Award.objects.select_related("tender"):
-        assert award.results == services._results_snapshot(selectors.evaluation(award.tender))
+        assert award.results == award_services._results_snapshot(
+            evaluation_selectors.evaluation(award.tender)
+        )
     # The bench harness takes the awarded tender with the most bids: this one
     most = Award.objects.annotate(n=Count("tender__bids")).order_by("-n", "-id").first()
     assert most.tender == tender

@@ -11,8 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from knowsley_sv.roles import Role
-from procurement import services
 from procurement.models import DeliveryLine
+from procurement.services import delivery as delivery_services
 from tests.factories import PASSWORD, UserFactory
 from tests.procurement.helpers import contracted_tender
 
@@ -107,13 +107,13 @@ def test_the_board_filters_the_dashboard_and_downloads_a_table(
     kpi = contract.kpis.order_by("outcome_number").first()
     contract.kpis.update(proxy_value=Decimal("1000"))
     supplier = UserFactory._meta.model.objects.get(username="supplier-gamma-works")
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=contract.start_date,
         by=supplier,
-        lines={kpi.pk: services.LineEntry(Decimal(2))},
+        lines={kpi.pk: delivery_services.LineEntry(Decimal(2))},
     )
-    services.line_verify(line=report.lines.get(), by=commissioner)
+    delivery_services.line_verify(line=report.lines.get(), by=commissioner)
     UserFactory(username="board", roles=[Role.BOARD_MEMBER])
 
     board = sign_in_as(browser, browser_context_args, live_server, "board")

@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
-from procurement import services
 from procurement.models import Bid, SupplierMember, Tender
+from procurement.services import tenders as tender_services
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,7 +117,7 @@ def test_a_commissioner_builds_and_publishes_a_tender(live_server, page: Page, a
 
 def _published_tender() -> Tender:
     by = UserFactory(username="owner", roles=[Role.COMMISSIONER])
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         by=by,
         title="Library cleaning",
         specification="Clean four libraries.",
@@ -125,14 +125,14 @@ def _published_tender() -> Tender:
         estimated_value=Decimal("80000"),
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.criteria_set(
+    tender_services.criteria_set(
         tender=tender,
         by=by,
         criteria=[{"title": "Method", "question": "How?", "weight": 30, "minimum_score": 40}],
     )
     carbon = Indicator.objects.get(outcome__model=tender.model, code="6.3")
-    services.split_set(tender=tender, shares={6: 100}, offered={carbon.pk: None}, by=by)
-    return services.tender_publish(tender=tender, by=by)
+    tender_services.split_set(tender=tender, shares={6: 100}, offered={carbon.pk: None}, by=by)
+    return tender_services.tender_publish(tender=tender, by=by)
 
 
 def test_a_supplier_drafts_returns_submits_and_revises(live_server, page: Page, assert_accessible, sign_in):

@@ -23,7 +23,7 @@ from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes.models import Outcome, SocialValueModel
 from procurement.models import Contract, Evidence
-from procurement.services import LineEntry, delivery_report_save
+from procurement.services.delivery import LineEntry, delivery_report_save
 
 from ..factories import UserFactory
 from ..procurement.helpers import contracted_tender

@@ -61,7 +61,7 @@ def test_the_database_going_away_mid_response_leaves_nothing_half_written(client
 def test_a_failed_audit_write_undoes_the_change_it_records(adopted_model, monkeypatch):
     """The audit row is written in the same transaction as the change: if it fails, the change is undone."""
     from knowsley_sv.roles import Role
-    from procurement import services
+    from procurement.services import tenders as tender_services
     from tests.factories import UserFactory
 
     commissioner = UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
@@ -71,7 +71,7 @@ def test_a_failed_audit_write_undoes_the_change_it_records(adopted_model, monkey
 
     monkeypatch.setattr(AuditEvent.objects, "create", audit_down)
     with pytest.raises(OperationalError):
-        services.tender_create(
+        tender_services.tender_create(
             by=commissioner,
             title="Fault",
             specification="x",

@@ -8,8 +8,12 @@ from django.utils.text import slugify
 
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
-from procurement import services
 from procurement.models import SupplierMember, Tender
+from procurement.services import award as award_services
+from procurement.services import bids as bid_services
+from procurement.services import contracts as contract_services
+from procurement.services import evaluation as evaluation_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 
@@ -42,14 +46,14 @@ def publishable_tender(by, deadline=None, **fields) -> Tender:
         "deadline": timezone.now() + timedelta(days=30),  # over the 25-day minimum tendering period
         **fields,
     }
-    tender = services.tender_create(by=by, **details)
+    tender = tender_services.tender_create(by=by, **details)
     if deadline is not None:
         # The services refuse a past deadline; time passing is what makes one, so set it directly.
         Tender.objects.filter(pk=tender.pk).update(deadline=deadline)
-    services.criteria_set(tender=tender, criteria=[dict(c) for c in CRITERIA], by=by)
+    tender_services.criteria_set(tender=tender, criteria=[dict(c) for c in CRITERIA], by=by)
     shares = {o.number: o.default_share for o in tender.model.outcomes.all()}
     offered = {indicator.pk: None for indicator in first_indicators(tender.model).values()}
-    services.split_set(tender=tender, shares=shares, offered=offered, by=by)
+    tender_services.split_set(tender=tender, shares=shares, offered=offered, by=by)
     tender.refresh_from_db()
     return tender
 
@@ -82,7 +86,7 @@ WORKED_EXAMPLE_TABLE = {
 def worked_example_tender(by, suppliers=WORKED_EXAMPLE, open_bids=True) -> Tender:
     """Weights 50/30/20, Q1 20 and Q2 10 (no minimum), social value split 50/30/20 over outcomes 1, 3 and 6,
     one bid per supplier; the deadline has passed and (by default) the bids are opened."""
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         by=by,
         title="Home care",
         specification="Care at home for adults in the borough.",
@@ -90,7 +94,7 @@ def worked_example_tender(by, suppliers=WORKED_EXAMPLE, open_bids=True) -> Tende
         estimated_value=Decimal("100000.00"),
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.criteria_set(
+    tender_services.criteria_set(
         tender=tender,
         criteria=[
             {"title": "Delivery", "question": "How will you deliver?", "weight": 20, "minimum_score": None},
@@ -99,34 +103,34 @@ def worked_example_tender(by, suppliers=WORKED_EXAMPLE, open_bids=True) -> Tende
         by=by,
     )
     indicators = first_indicators(tender.model)
-    services.split_set(
+    tender_services.split_set(
         tender=tender,
         shares={n: {1: 50, 3: 30, 6: 20}.get(n, 0) for n in range(1, 7)},
         offered={indicators[n].pk: None for n in (1, 3, 6)},
         by=by,
     )
-    services.tender_publish(tender=tender, by=by)
+    tender_services.tender_publish(tender=tender, by=by)
     criteria = list(tender.criteria.order_by("number"))
     outcomes = {s.outcome.number: s.outcome_id for s in tender.shares.select_related("outcome")}
     for name, (price, _scores) in suppliers.items():
-        content = services.BidContent(
+        content = bid_services.BidContent(
             price=price,
             answers={c.pk: f"{name} answers {c.title}." for c in criteria},
             methods={outcomes[n]: f"{name}'s method for outcome {n}." for n in (1, 3, 6)},
             commitments={indicators[1].pk: Decimal(10), indicators[6].pk: Decimal(2)},
         )
-        services.bid_save(tender=tender, by=supplier_user(name), content=content, submit=True)
+        bid_services.bid_save(tender=tender, by=supplier_user(name), content=content, submit=True)
     Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     tender.refresh_from_db()
     if open_bids:
-        services.bids_open(tender=tender, by=by)
+        bid_services.bids_open(tender=tender, by=by)
         tender.refresh_from_db()
     return tender
 
 
 def line_keys(tender) -> dict[str, str]:
     """ "Q1" / "O3" -> the line key the services take."""
-    from procurement.selectors import evaluation_lines
+    from procurement.selectors.evaluation import evaluation_lines
 
     return {line.short: line.key for line in evaluation_lines(tender)}
 
@@ -139,8 +143,8 @@ def panel_of(tender, by, count=3):
     """`count` evaluators on the panel, each declared free of conflict."""
     evaluators = [UserFactory(username=f"evaluator{n}", roles=[Role.EVALUATOR]) for n in range(1, count + 1)]
     for evaluator in evaluators:
-        services.panel_add(tender=tender, evaluator=evaluator, by=by)
-        services.declare(tender=tender, by=evaluator, conflict=False)
+        evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=by)
+        evaluation_services.declare(tender=tender, by=evaluator, conflict=False)
     return evaluators
 
 
@@ -152,9 +156,9 @@ def score_as(tender, evaluator, scores=WORKED_EXAMPLE, adjust=None, submit=True)
             keys[line]: ((adjust or {}).get((name, line), value), f"{evaluator.username} on {name} {line}")
             for line, value in by_line.items()
         }
-        services.scores_save(tender=tender, bid=bids[name], by=evaluator, entries=entries)
+        evaluation_services.scores_save(tender=tender, bid=bids[name], by=evaluator, entries=entries)
     if submit:
-        services.scores_submit(tender=tender, by=evaluator)
+        evaluation_services.scores_submit(tender=tender, by=evaluator)
 
 
 def moderate_all(tender, by, scores=WORKED_EXAMPLE):
@@ -163,7 +167,7 @@ def moderate_all(tender, by, scores=WORKED_EXAMPLE):
         entries = {
             keys[line]: (value, f"Panel agreed {value} for {name} {line}") for line, value in by_line.items()
         }
-        services.moderate(tender=tender, bid=bids[name], by=by, entries=entries)
+        evaluation_services.moderate(tender=tender, bid=bids[name], by=by, entries=entries)
 
 
 def contracted_tender(commissioner, *, start=None, end=None, months=3):
@@ -175,11 +179,11 @@ def contracted_tender(commissioner, *, start=None, end=None, months=3):
     for evaluator in panel_of(tender, commissioner):
         score_as(tender, evaluator)
     moderate_all(tender, commissioner)
-    services.award(tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner)
-    services.award_notice_publish(
+    award_services.award(tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner)
+    award_services.award_notice_publish(
         tender=tender, by=commissioner, now=timezone.make_aware(datetime(2027, 1, 11, 9, 0))
     )
-    return services.contract_enter(
+    return contract_services.contract_enter(
         tender=tender,
         by=commissioner,
         start_date=start or date(2027, 4, 1),

@@ -18,8 +18,15 @@ from openpyxl import load_workbook
 from knowsley_sv import formatting
 from knowsley_sv.roles import Role
 from outcomes.models import Organisation
-from procurement import award_views, rules, selectors, services
+from procurement import rules
+from procurement.forms import award as award_forms
+from procurement.forms import contracts as contract_forms
 from procurement.models import Award, Bid, Contract, ModeratedScore, SupplierMember, Tender
+from procurement.selectors import evaluation as evaluation_selectors
+from procurement.services import award as award_services
+from procurement.services import contracts as contract_services
+from procurement.services import evaluation as evaluation_services
+from procurement.views import award as award_views
 
 from ..factories import UserFactory
 from ..pdf import pdf_tags, tagged_pdf_ua
@@ -59,7 +66,7 @@ def evaluated(tender, commissioner):
 
 @pytest.fixture
 def awarded(evaluated, commissioner):
-    services.award(tender=evaluated, bid=bids_by_supplier(evaluated)["Gamma Works"], by=commissioner)
+    award_services.award(tender=evaluated, bid=bids_by_supplier(evaluated)["Gamma Works"], by=commissioner)
     evaluated.refresh_from_db()
     return evaluated
 
@@ -148,7 +155,9 @@ PAGES = [
 def test_only_the_tenders_commissioners_reach_its_award_pages(client, awarded, commissioner, who, expected):
     gamma = bids_by_supplier(awarded)["Gamma Works"]
     # the contract page needs a standstill that has ended
-    services.award_notice_publish(tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30))
+    award_services.award_notice_publish(
+        tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30)
+    )
     if who == "commissioner":
         signed_in(client, commissioner)
     elif who == "other commissioner":
@@ -280,7 +289,7 @@ def test_tied_bids_are_tagged_and_need_a_reason_to_award(client, commissioner, a
     assert "Tied: level on the total and on quality plus social value." in page_text(report)
     delta = bids_by_supplier(tender)["Delta Ltd"]
     response = client.post(url("award", tender), {"bid": delta.pk, "reason": ""})
-    assert services.TIE_REASON_REQUIRED in page_text(response)
+    assert award_services.TIE_REASON_REQUIRED in page_text(response)
     assert not Award.objects.exists()
     client.post(url("award", tender), {"bid": delta.pk, "reason": "Local depot", "confirm": "yes"})
     echo = bids_by_supplier(tender)["Echo Ltd"]
@@ -303,7 +312,7 @@ def test_a_tie_on_total_broken_by_quality_and_social_value_is_explained(client, 
         score_as(tender, evaluator, scores=suppliers)
     moderate_all(tender, commissioner, scores=suppliers)
     bids = bids_by_supplier(tender)
-    services.award(tender=tender, bid=bids["Careful Ltd"], by=commissioner)
+    award_services.award(tender=tender, bid=bids["Careful Ltd"], by=commissioner)
     signed_in(client, commissioner)
     text = page_text(client.get(url("summary", tender, bids["Cheap Ltd"].pk)))
     assert (
@@ -320,8 +329,10 @@ def test_before_moderation_is_complete_the_report_says_what_is_left(client, tend
     for evaluator in panel_of(tender, commissioner, count=1):
         score_as(tender, evaluator)
     gamma = bids_by_supplier(tender)["Gamma Works"]
-    keys = {line.short: line.key for line in selectors.evaluation_lines(tender)}
-    services.moderate(tender=tender, bid=gamma, by=commissioner, entries={keys["Q1"]: (100, "Clear")})
+    keys = {line.short: line.key for line in evaluation_selectors.evaluation_lines(tender)}
+    evaluation_services.moderate(
+        tender=tender, bid=gamma, by=commissioner, entries={keys["Q1"]: (100, "Clear")}
+    )
     signed_in(client, commissioner)
     response = client.get(url("report", tender))
     assert "14 lines still to moderate." in page_text(response)
@@ -439,7 +450,7 @@ def _tender_with_bids(commissioner, prefix: str, count: int) -> Tender:
         )
         for n, organisation in enumerate(organisations)
     )
-    lines = selectors.evaluation_lines(tender)
+    lines = evaluation_selectors.evaluation_lines(tender)
     ModeratedScore.objects.bulk_create(
         ModeratedScore(
             bid=bid,
@@ -453,7 +464,7 @@ def _tender_with_bids(commissioner, prefix: str, count: int) -> Tender:
         for bid in tender.bids.all()
         for i, line in enumerate(lines)
     )
-    assert selectors.evaluation(tender).complete
+    assert evaluation_selectors.evaluation(tender).complete
     return tender
 
 
@@ -497,7 +508,7 @@ def test_awarding_another_bid_needs_a_reason(client, evaluated, commissioner):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<title>Error: Award" in html
-    assert 'class="govuk-error-summary"' in html and services.AWARD_REASON_REQUIRED in html
+    assert 'class="govuk-error-summary"' in html and award_services.AWARD_REASON_REQUIRED in html
     assert not Award.objects.exists()
     choice = {"bid": alpha.pk, "reason": "Gamma Works withdrew before award."}
     check = page_text(client.post(url("award", evaluated), choice))
@@ -528,7 +539,7 @@ def test_awarding_twice_is_refused(client, evaluated, commissioner):
     again = client.post(
         url("award", evaluated), {"bid": bids["Alpha Services"].pk, "reason": "Second thoughts"}, follow=True
     )
-    assert services.AWARDED_ALREADY in page_text(again)
+    assert award_services.AWARDED_ALREADY in page_text(again)
     assert Award.objects.get().bid == bids["Gamma Works"]
 
 
@@ -538,9 +549,9 @@ def test_a_bid_that_is_not_offered_cannot_be_chosen(client, tender, commissioner
     alpha = bids_by_supplier(tender)["Alpha Services"]
     signed_in(client, commissioner)
     response = client.post(url("award", tender), {"bid": alpha.pk, "reason": "Cheaper"})
-    assert award_views.NOT_A_COMPLIANT_CHOICE in response.content.decode()
+    assert award_forms.NOT_A_COMPLIANT_CHOICE in response.content.decode()
     response = client.post(url("award", tender), {"reason": "Cheaper"})
-    assert award_views.CHOOSE_BID in response.content.decode()
+    assert award_forms.CHOOSE_BID in response.content.decode()
     assert not Award.objects.exists()
 
 
@@ -571,7 +582,7 @@ def test_publishing_the_notice_starts_the_standstill(client, awarded, commission
     response = client.post(url("award_notice", awarded), follow=True)
     award = Award.objects.get()
     assert award.notice_published_at is not None
-    ends = rules.standstill_end(timezone.localdate(), services.bank_holidays())
+    ends = rules.standstill_end(timezone.localdate(), award_services.bank_holidays())
     assert award.standstill_ends == ends
     text = page_text(response)
     assert f"The award notice is published. The standstill ends at the end of {ends:%A %-d %B %Y}." in text
@@ -583,7 +594,7 @@ def test_publishing_the_notice_starts_the_standstill(client, awarded, commission
 
 def test_the_standstill_end_skips_christmas_and_new_year(client, awarded, commissioner):
     published = timezone.make_aware(datetime(2026, 12, 21, 10, 0))
-    services.award_notice_publish(tender=awarded, by=commissioner, now=published)
+    award_services.award_notice_publish(tender=awarded, by=commissioner, now=published)
     text = page_text(signed_in(client, commissioner).get(url("award", awarded)))
     assert "Standstill ends at the end of Monday 4 January 2027." in text
     assert "The award notice was published on 21 December 2026." in text
@@ -601,7 +612,7 @@ CONTRACT = {
 
 
 def test_the_contract_is_refused_during_the_standstill(client, awarded, commissioner):
-    award = services.award_notice_publish(tender=awarded, by=commissioner)
+    award = award_services.award_notice_publish(tender=awarded, by=commissioner)
     signed_in(client, commissioner)
     page = page_text(client.get(url("award", awarded)))
     assert (
@@ -609,7 +620,7 @@ def test_the_contract_is_refused_during_the_standstill(client, awarded, commissi
     )
     response = client.post(url("contract", awarded), CONTRACT)
     assert response.status_code == 200
-    message = services.IN_STANDSTILL.format(day=f"{award.standstill_ends:%A %-d %B %Y}")
+    message = contract_services.IN_STANDSTILL.format(day=f"{award.standstill_ends:%A %-d %B %Y}")
     assert message in response.content.decode()
     assert "<title>Error: Enter the contract" in response.content.decode()
     assert 'value="£125,000"' in response.content.decode()  # what was typed is kept
@@ -617,7 +628,9 @@ def test_the_contract_is_refused_during_the_standstill(client, awarded, commissi
 
 
 def test_the_contract_is_entered_after_the_standstill(client, awarded, commissioner):
-    services.award_notice_publish(tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30))
+    award_services.award_notice_publish(
+        tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30)
+    )
     signed_in(client, commissioner)
     assert f'href="{url("contract", awarded)}"' in client.get(url("award", awarded)).content.decode()
     form = client.get(url("contract", awarded)).content.decode()
@@ -635,11 +648,13 @@ def test_the_contract_is_entered_after_the_standstill(client, awarded, commissio
     assert "The contract is entered: 1 February 2027 to 31 January 2028, £125,000." in text
     assert "Starts 1 February 2027 Ends 31 January 2028 Value £125,000" in text
     again = client.get(url("contract", awarded), follow=True)
-    assert services.CONTRACT_ALREADY in page_text(again)
+    assert contract_services.CONTRACT_ALREADY in page_text(again)
 
 
 def test_the_contract_form_explains_its_errors(client, awarded, commissioner):
-    services.award_notice_publish(tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30))
+    award_services.award_notice_publish(
+        tender=awarded, by=commissioner, now=timezone.now() - timedelta(days=30)
+    )
     signed_in(client, commissioner)
     html = client.post(
         url("contract", awarded), {**CONTRACT, "start_date_0": "31", "start_date_1": "2", "value": "lots"}
@@ -647,16 +662,16 @@ def test_the_contract_form_explains_its_errors(client, awarded, commissioner):
     assert "The start date must be a real date" in html
     assert "Enter the contract value in pounds, like £125,000" in html
     html = client.post(url("contract", awarded), {**CONTRACT, "end_date_2": "2026"}).content.decode()
-    assert services.CONTRACT_DATES in html
+    assert contract_services.CONTRACT_DATES in html
     html = client.post(url("contract", awarded), {}).content.decode()
-    assert award_views.START_DATE_REQUIRED in html and award_views.END_DATE_REQUIRED in html
+    assert contract_forms.START_DATE_REQUIRED in html and contract_forms.END_DATE_REQUIRED in html
     assert not Contract.objects.exists()
 
 
 def test_no_contract_before_the_award(client, evaluated, commissioner):
     response = signed_in(client, commissioner).get(url("contract", evaluated), follow=True)
     assert response.redirect_chain == [(url("award", evaluated), 302)]
-    assert services.NOT_AWARDED in page_text(response)
+    assert award_services.NOT_AWARDED in page_text(response)
 
 
 # --- Assessment summaries --------------------------------------------------------------------------------
@@ -701,7 +716,7 @@ def test_a_non_compliant_bidder_is_told_why(client, tender, commissioner):
     tender.criteria.filter(number=1).update(minimum_score=80)
     evaluate(tender, commissioner)
     bids = bids_by_supplier(tender)
-    services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
+    award_services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
     text = page_text(
         signed_in(client, supplier_of_bid(tender, "Beta Care")).get(
             url("summary", tender, bids["Beta Care"].pk)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
-from procurement import selectors, services
 from procurement.models import DeliveryLine, Evidence, PerformanceRating
-from procurement.services import LineEntry
+from procurement.selectors import delivery as delivery_selectors
+from procurement.services import delivery as delivery_services
+from procurement.services.delivery import LineEntry
 
 from ..factories import UserFactory
 from .helpers import contracted_tender
@@ -45,7 +46,7 @@ def kpis(contract):
 
 def report_q1(contract, by, o1="3", o6="0.5", files=None, now=JULY):
     k = kpis(contract)
-    return services.delivery_report_save(
+    return delivery_services.delivery_report_save(
         contract=contract,
         period_start=date(2027, 4, 1),
         by=by,
@@ -86,10 +87,11 @@ def test_a_supplier_reports_a_quarter_with_evidence(contract, supplier):
 def test_only_verified_lines_count_as_delivered(contract, supplier, commissioner):
     report = report_q1(contract, supplier)
     o1, o6 = report.lines.order_by("kpi__outcome_number")
-    services.line_verify(line=o1, by=commissioner)
-    services.line_query(line=o6, by=commissioner, question="Where is the carbon calculation?")
+    delivery_services.line_verify(line=o1, by=commissioner)
+    delivery_services.line_query(line=o6, by=commissioner, question="Where is the carbon calculation?")
     performance = {
-        p.kpi.outcome_number: p for p in selectors.contract_performance(contract, today=date(2027, 6, 30))
+        p.kpi.outcome_number: p
+        for p in delivery_selectors.contract_performance(contract, today=date(2027, 6, 30))
     }
     # Committed 10 over 366 days; by 30 June (91 days) 10 × 91 ÷ 366 = 2.486… are expected; 3 verified: green.
     assert performance[1].delivered == 3 and performance[1].status == "green"
@@ -104,10 +106,10 @@ def test_only_verified_lines_count_as_delivered(contract, supplier, commissioner
 
 def test_the_supplier_answers_a_query_and_the_line_is_checked_again(contract, supplier, commissioner):
     o6 = report_q1(contract, supplier).lines.get(kpi__outcome_number=6)
-    services.line_query(line=o6, by=commissioner, question="Where is the carbon calculation?")
+    delivery_services.line_query(line=o6, by=commissioner, question="Where is the carbon calculation?")
     with pytest.raises(ValidationError, match="Enter your answer"):
-        services.line_answer(line=o6, by=supplier, answer=" ", quantity=Decimal("0.4"))
-    services.line_answer(
+        delivery_services.line_answer(line=o6, by=supplier, answer=" ", quantity=Decimal("0.4"))
+    delivery_services.line_answer(
         line=o6,
         by=supplier,
         answer="Attached; it was 0.4 in fact.",
@@ -120,19 +122,19 @@ def test_the_supplier_answers_a_query_and_the_line_is_checked_again(contract, su
         Decimal("0.4"),
         "Where is the carbon calculation?",
     )
-    services.line_verify(line=o6, by=commissioner)
+    delivery_services.line_verify(line=o6, by=commissioner)
     with pytest.raises(ValidationError, match="Only a queried line"):
-        services.line_answer(line=o6, by=supplier, answer="Again", quantity=Decimal(1))
+        delivery_services.line_answer(line=o6, by=supplier, answer="Again", quantity=Decimal(1))
 
 
 def test_verifying_ones_own_report_is_refused(contract, commissioner):
     o1 = report_q1(contract, commissioner).lines.get(kpi__outcome_number=1)  # on the supplier's behalf
     with pytest.raises(ValidationError) as excinfo:
-        services.line_verify(line=o1, by=commissioner)
-    assert excinfo.value.messages == [services.OWN_REPORT]
+        delivery_services.line_verify(line=o1, by=commissioner)
+    assert excinfo.value.messages == [delivery_services.OWN_REPORT]
     colleague = UserFactory(username="colleague", roles=[Role.COMMISSIONER])
     contract.award.tender.commissioners.add(colleague)
-    assert services.line_verify(line=o1, by=colleague).status == DeliveryLine.Status.VERIFIED
+    assert delivery_services.line_verify(line=o1, by=colleague).status == DeliveryLine.Status.VERIFIED
 
 
 def test_a_period_outside_the_contract_or_not_started_is_refused(contract, supplier):
@@ -143,7 +145,7 @@ def test_a_period_outside_the_contract_or_not_started_is_refused(contract, suppl
         (date(2027, 10, 1), "has not started yet"),
     ]:
         with pytest.raises(ValidationError, match=message):
-            services.delivery_report_save(
+            delivery_services.delivery_report_save(
                 contract=contract,
                 period_start=start,
                 by=supplier,
@@ -207,7 +209,7 @@ def test_storage_failure_saves_nothing(contract, supplier, monkeypatch):
 
 def test_a_verified_line_cannot_change(contract, supplier, commissioner):
     o1 = report_q1(contract, supplier).lines.get(kpi__outcome_number=1)
-    services.line_verify(line=o1, by=commissioner)
+    delivery_services.line_verify(line=o1, by=commissioner)
     with pytest.raises(ValidationError, match="was verified for this period"):
         report_q1(contract, supplier, o1="4")
     report_q1(contract, supplier, o6="0.7")  # the other line may still change
@@ -216,11 +218,11 @@ def test_a_verified_line_cannot_change(contract, supplier, commissioner):
 
 def test_performance_rating_in_the_acts_terms(contract, commissioner, supplier):
     with pytest.raises(ValidationError) as excinfo:
-        services.rating_record(
+        delivery_services.rating_record(
             contract=contract, by=commissioner, period_end=date(2028, 3, 31), rating="great", notes=""
         )
     assert set(excinfo.value.message_dict) == {"rating", "notes"}
-    services.rating_record(
+    delivery_services.rating_record(
         contract=contract,
         by=commissioner,
         period_end=date(2028, 3, 31),
@@ -229,11 +231,11 @@ def test_performance_rating_in_the_acts_terms(contract, commissioner, supplier):
     )
     assert PerformanceRating.objects.get().get_rating_display() == "Approaching target"
     with pytest.raises(ValidationError, match="not one your organisation holds"):
-        services.rating_record(
+        delivery_services.rating_record(
             contract=contract, by=supplier, period_end=date(2028, 3, 31), rating="good", notes="x"
         )
 
 
 def test_contract_performance_query_count_is_fixed(contract, django_assert_num_queries):
     with django_assert_num_queries(2):
-        selectors.contract_performance(contract, today=date(2027, 7, 1))
+        delivery_selectors.contract_performance(contract, today=date(2027, 7, 1))

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
-from procurement import delivery, delivery_forms, delivery_views, services
+from procurement import delivery
+from procurement.forms import delivery as delivery_forms
 from procurement.models import (
     Award,
     DeliveryLine,
@@ -28,7 +29,11 @@ from procurement.models import (
     Evidence,
     PerformanceRating,
 )
-from procurement.services import LineEntry
+from procurement.services import contracts as contract_services
+from procurement.services import delivery as delivery_services
+from procurement.services.delivery import LineEntry
+from procurement.views import contracts as contract_views
+from procurement.views import delivery as delivery_views
 
 from ..factories import UserFactory
 from .helpers import WORKED_EXAMPLE, contracted_tender, worked_example_tender
@@ -124,7 +129,7 @@ def error_summary(html: str) -> str:
 def reported(contract, supplier, commissioner):
     """Gamma Works reported the first quarter with a PDF; the council queried 6.1; 1.1 waits for checks."""
     k = kpis(contract)
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=contract.start_date,
         by=supplier,
@@ -134,7 +139,7 @@ def reported(contract, supplier, commissioner):
         },
     )
     o6 = report.lines.get(kpi=k[6])
-    services.line_query(line=o6, by=commissioner, question="Where is the sign-in sheet?")
+    delivery_services.line_query(line=o6, by=commissioner, question="Where is the sign-in sheet?")
     return {
         "line": report.lines.get(kpi=k[1]),
         "queried": o6,
@@ -284,7 +289,7 @@ def test_a_quarter_reported_checked_queried_answered_and_shown(client, contract,
     assert "Payroll extract" in review and 'value="verify"' in review and 'value="query"' in review
     assert client.post(review_1, {"decision": "verify"})["Location"] == report_url(contract)
     response = client.post(review_6, {"decision": "query", "question": ""})
-    assert response.status_code == 200 and services.QUESTION_REQUIRED in error_summary(
+    assert response.status_code == 200 and delivery_services.QUESTION_REQUIRED in error_summary(
         response.content.decode()
     )
     client.post(review_6, {"decision": "query", "question": "Where is the sign-in sheet?"})
@@ -341,7 +346,7 @@ def test_a_quarter_reported_checked_queried_answered_and_shown(client, contract,
         'class="govuk-tag govuk-tag--red">Red: well behind<' in html
         and 'class="govuk-tag govuk-tag--green">Green: on track<' in html
     )
-    recovery = delivery_views.RECOVERY.format(code="1.1", shortfall="2.49", unit="full-time equivalent years")
+    recovery = contract_views.RECOVERY.format(code="1.1", shortfall="2.49", unit="full-time equivalent years")
     assert recovery.startswith(
         "Agree a recovery plan with the supplier: 1.1 is 2.49"
     ) and recovery in text_of(html)
@@ -354,7 +359,7 @@ def test_the_contract_page_shows_pounds_where_there_is_a_proxy(client, contract,
     k[1].__class__.objects.filter(pk=k[1].pk).update(proxy_value=Decimal("1000.00"))
     report_as(client, supplier, contract)
     line = DeliveryLine.objects.get(kpi=k[1])
-    services.line_verify(line=line, by=commissioner)
+    delivery_services.line_verify(line=line, by=commissioner)
     client.force_login(supplier)
     html = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
     # committed £10,000; expected 5.49 (£5,491.80); delivered 3 (£3,000); 0.5 of 6.1 waits for checks
@@ -419,7 +424,7 @@ def test_verifying_ones_own_report_is_refused_with_the_message(client, contract,
     review = reverse("procurement:line_review", args=[contract.pk, line.pk])
     response = client.post(review, {"decision": "verify"})
     assert response.status_code == 200
-    assert services.OWN_REPORT in error_summary(response.content.decode())
+    assert delivery_services.OWN_REPORT in error_summary(response.content.decode())
     line.refresh_from_db()
     assert line.status == "pending" and line.reviewed_by is None
     colleague = UserFactory(username="colleague", roles=[Role.COMMISSIONER])
@@ -444,7 +449,7 @@ def test_an_answer_is_required(client, contract, supplier, reported):
     html = client.get(url).content.decode()
     assert "Where is the sign-in sheet?" in html
     response = client.post(url, {"answer": " ", "quantity": "0.5"})
-    assert services.ANSWER_REQUIRED in error_summary(response.content.decode())
+    assert delivery_services.ANSWER_REQUIRED in error_summary(response.content.decode())
     response = client.post(url, {"answer": "Here", "quantity": "-2"})
     assert "6.1: the quantity delivered cannot be negative." in error_summary(response.content.decode())
     assert DeliveryLine.objects.get(pk=reported["queried"].pk).status == "queried"
@@ -467,7 +472,7 @@ def test_the_commissioner_records_a_rating(client, contract, commissioner):
         url, {"period_end_0": "31", "period_end_1": "2", "period_end_2": "2030", "notes": ""}
     )
     summary = error_summary(response.content.decode())
-    assert services.RATING_REQUIRED in summary and services.RATING_NOTES_REQUIRED in summary
+    assert delivery_services.RATING_REQUIRED in summary and delivery_services.RATING_NOTES_REQUIRED in summary
     assert delivery_forms.PERIOD_END_NOT_REAL in summary
     response = client.post(
         url,
@@ -518,7 +523,7 @@ def another_contract(commissioner, name, days_ago=200, days_ahead=165):
         standstill_ends=timezone.localdate() - timedelta(days=1),
     )
     today = timezone.localdate()
-    return services.contract_enter(
+    return contract_services.contract_enter(
         tender=tender,
         by=commissioner,
         start_date=today - timedelta(days=days_ago),
@@ -529,14 +534,14 @@ def another_contract(commissioner, name, days_ago=200, days_ahead=165):
 
 def verified_report(contract, supplier, commissioner, o1, o6, start=None):
     k = kpis(contract)
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=start or contract.start_date,
         by=supplier,
         lines={k[1].pk: LineEntry(Decimal(o1)), k[6].pk: LineEntry(Decimal(o6))},
     )
     for line in report.lines.all():
-        services.line_verify(line=line, by=commissioner)
+        delivery_services.line_verify(line=line, by=commissioner)
     return report
 
 

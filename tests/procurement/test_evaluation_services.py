@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.roles import Role
-from procurement import selectors, services
 from procurement.models import Award, ModeratedScore, PanelMember, Score, Tender
+from procurement.selectors import evaluation as evaluation_selectors
+from procurement.services import award as award_services
+from procurement.services import contracts as contract_services
+from procurement.services import evaluation as evaluation_services
 
 from ..factories import UserFactory
 from .helpers import (
@@ -41,7 +44,7 @@ def evaluated(tender, commissioner, adjust=None):
 
 def test_the_full_evaluation_gives_designs_table(tender, commissioner):
     evaluated(tender, commissioner, adjust={("Alpha Services", "Q1"): 100})
-    result = selectors.evaluation(tender)
+    result = evaluation_selectors.evaluation(tender)
     assert result.complete
     table = {
         b.supplier.name: (str(r.price_score), str(r.quality), str(r.social_value), str(r.total), r.rank)
@@ -61,7 +64,7 @@ def test_a_row_40_apart_is_flagged(tender, commissioner):
 
 def test_first_panel_member_starts_the_evaluation_and_is_recorded(tender, commissioner):
     evaluator = UserFactory(username="ev", roles=[Role.EVALUATOR])
-    services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+    evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
     tender.refresh_from_db()
     assert tender.status == Tender.Status.EVALUATING
     assert audit_trail_for(tender).filter(action="panel.add", after__evaluator="ev").exists()
@@ -69,29 +72,29 @@ def test_first_panel_member_starts_the_evaluation_and_is_recorded(tender, commis
 
 def test_only_evaluators_join_a_panel_once(tender, commissioner):
     with pytest.raises(ValidationError, match="does not have the Evaluator role"):
-        services.panel_add(tender=tender, evaluator=commissioner, by=commissioner)
+        evaluation_services.panel_add(tender=tender, evaluator=commissioner, by=commissioner)
     evaluator = UserFactory(username="ev", roles=[Role.EVALUATOR])
-    services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+    evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
     with pytest.raises(ValidationError, match="already on the panel"):
-        services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+        evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
 
 
 def test_a_panel_needs_opened_bids(commissioner):
     sealed = worked_example_tender(commissioner, open_bids=False)
     evaluator = UserFactory(username="ev", roles=[Role.EVALUATOR])
     with pytest.raises(ValidationError, match="The tender is published"):
-        services.panel_add(tender=sealed, evaluator=evaluator, by=commissioner)
+        evaluation_services.panel_add(tender=sealed, evaluator=evaluator, by=commissioner)
 
 
 def test_scoring_before_declaring_is_refused(tender, commissioner):
     evaluator = UserFactory(username="ev", roles=[Role.EVALUATOR])
-    services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+    evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
     bid = bids_by_supplier(tender)["Alpha Services"]
     with pytest.raises(ValidationError) as excinfo:
-        services.scores_save(
+        evaluation_services.scores_save(
             tender=tender, bid=bid, by=evaluator, entries={line_keys(tender)["Q1"]: (60, "Good")}
         )
-    assert _messages(excinfo) == services.DECLARE_FIRST
+    assert _messages(excinfo) == evaluation_services.DECLARE_FIRST
     assert not Score.objects.exists()
 
 
@@ -100,23 +103,25 @@ def test_scoring_a_tender_one_is_not_on_the_panel_is_refused(tender, commissione
     outsider = UserFactory(username="outsider", roles=[Role.EVALUATOR])
     bid = bids_by_supplier(tender)["Alpha Services"]
     with pytest.raises(ValidationError) as excinfo:
-        services.scores_save(
+        evaluation_services.scores_save(
             tender=tender, bid=bid, by=outsider, entries={line_keys(tender)["Q1"]: (60, "Good")}
         )
-    assert _messages(excinfo) == services.NOT_ON_PANEL
+    assert _messages(excinfo) == evaluation_services.NOT_ON_PANEL
 
 
 def test_a_declared_conflict_takes_the_evaluator_off_the_tender(tender, commissioner):
     evaluator = UserFactory(username="ev", roles=[Role.EVALUATOR])
-    services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+    evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
     with pytest.raises(ValidationError, match="Describe the conflict"):
-        services.declare(tender=tender, by=evaluator, conflict=True, details="  ")
-    services.declare(tender=tender, by=evaluator, conflict=True, details="My sister runs Beta Care.")
+        evaluation_services.declare(tender=tender, by=evaluator, conflict=True, details="  ")
+    evaluation_services.declare(
+        tender=tender, by=evaluator, conflict=True, details="My sister runs Beta Care."
+    )
     bid = bids_by_supplier(tender)["Beta Care"]
     with pytest.raises(ValidationError, match="declared a conflict"):
-        services.scores_save(tender=tender, bid=bid, by=evaluator, entries={})
+        evaluation_services.scores_save(tender=tender, bid=bid, by=evaluator, entries={})
     with pytest.raises(ValidationError, match="already made your declaration"):
-        services.declare(tender=tender, by=evaluator, conflict=False)
+        evaluation_services.declare(tender=tender, by=evaluator, conflict=False)
     event = audit_trail_for(tender).get(action="panel.declare")
     assert event.after == {
         "evaluator": "ev",
@@ -124,14 +129,14 @@ def test_a_declared_conflict_takes_the_evaluator_off_the_tender(tender, commissi
         "details": "My sister runs Beta Care.",
     }
     # A conflicted member is not waited for; with nobody else, moderation cannot start.
-    assert services.moderation_problems(tender) == [services.NO_PANEL]
+    assert evaluation_services.moderation_problems(tender) == [evaluation_services.NO_PANEL]
 
 
 def test_off_scale_and_unjustified_scores_are_refused_and_nothing_is_saved(tender, commissioner):
     [evaluator] = panel_of(tender, commissioner, count=1)
     keys, bid = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]
     with pytest.raises(ValidationError) as excinfo:
-        services.scores_save(
+        evaluation_services.scores_save(
             tender=tender,
             bid=bid,
             by=evaluator,
@@ -154,12 +159,18 @@ def test_save_and_return_then_change_a_score_is_audited(tender, commissioner):
     [evaluator] = panel_of(tender, commissioner, count=1)
     keys, bid = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]
     assert (
-        services.scores_save(tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")}) == 1
+        evaluation_services.scores_save(
+            tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")}
+        )
+        == 1
     )
     assert (
-        services.scores_save(tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")}) == 0
+        evaluation_services.scores_save(
+            tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")}
+        )
+        == 0
     )
-    services.scores_save(
+    evaluation_services.scores_save(
         tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (80, "Better than I thought")}
     )
     events = list(audit_trail_for(tender).filter(action="score.save").order_by("pk"))
@@ -173,12 +184,12 @@ def test_save_and_return_then_change_a_score_is_audited(tender, commissioner):
 def test_submitting_needs_every_line_of_every_bid_and_then_fixes_the_scores(tender, commissioner):
     [evaluator] = panel_of(tender, commissioner, count=1)
     keys, bid = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]
-    services.scores_save(tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")})
+    evaluation_services.scores_save(tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (60, "Sound")})
     with pytest.raises(ValidationError, match="14 still to score"):
-        services.scores_submit(tender=tender, by=evaluator)
+        evaluation_services.scores_submit(tender=tender, by=evaluator)
     score_as(tender, evaluator)
     with pytest.raises(ValidationError, match="submitted your scores"):
-        services.scores_save(
+        evaluation_services.scores_save(
             tender=tender, bid=bid, by=evaluator, entries={keys["Q1"]: (0, "Changed my mind")}
         )
 
@@ -213,8 +224,8 @@ def test_moderation_needs_a_rationale_unless_it_keeps_the_score_every_evaluator_
         score_as(tender, evaluator)  # Alpha Services: Q1 60
     bid, q1 = bids_by_supplier(tender)["Alpha Services"], line_keys(tender)["Q1"]
     with pytest.raises(ValidationError, match="enter the rationale"):
-        services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (80, "")})
-    services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (60, " ")})
+        evaluation_services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (80, "")})
+    evaluation_services.moderate(tender=tender, bid=bid, by=commissioner, entries={q1: (60, " ")})
     assert ModeratedScore.objects.get(bid=bid).rationale == (
         "Every evaluator on the panel scored 60, and the panel kept that score."
     )
@@ -224,24 +235,26 @@ def test_awarding_before_moderation_is_complete_is_refused(tender, commissioner)
     for evaluator in panel_of(tender, commissioner, count=1):
         score_as(tender, evaluator)
     bid = bids_by_supplier(tender)["Gamma Works"]
-    services.moderate(
+    evaluation_services.moderate(
         tender=tender, bid=bid, by=commissioner, entries={line_keys(tender)["Q1"]: (100, "Clear")}
     )
     with pytest.raises(ValidationError, match="14 still to moderate"):
-        services.award(tender=tender, bid=bid, by=commissioner)
+        award_services.award(tender=tender, bid=bid, by=commissioner)
     assert not Award.objects.exists()
 
 
 def test_awarding_the_top_bid_then_twice_is_refused(tender, commissioner):
     evaluated(tender, commissioner)
     bids = bids_by_supplier(tender)
-    award = services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
+    award = award_services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
     tender.refresh_from_db()
     assert tender.status == Tender.Status.AWARDED
     assert award.results["bids"][str(bids["Beta Care"].pk)]["total"] == "69.20"
     with pytest.raises(ValidationError) as excinfo:
-        services.award(tender=tender, bid=bids["Alpha Services"], by=commissioner, reason="Second thoughts")
-    assert _messages(excinfo) == services.AWARDED_ALREADY
+        award_services.award(
+            tender=tender, bid=bids["Alpha Services"], by=commissioner, reason="Second thoughts"
+        )
+    assert _messages(excinfo) == award_services.AWARDED_ALREADY
     assert Award.objects.get().bid == bids["Gamma Works"]
 
 
@@ -249,8 +262,10 @@ def test_awarding_another_bid_needs_a_reason(tender, commissioner):
     evaluated(tender, commissioner)
     alpha = bids_by_supplier(tender)["Alpha Services"]
     with pytest.raises(ValidationError, match="not the top-ranked one"):
-        services.award(tender=tender, bid=alpha, by=commissioner)
-    services.award(tender=tender, bid=alpha, by=commissioner, reason="Gamma Works withdrew before award.")
+        award_services.award(tender=tender, bid=alpha, by=commissioner)
+    award_services.award(
+        tender=tender, bid=alpha, by=commissioner, reason="Gamma Works withdrew before award."
+    )
     event = audit_trail_for(tender).get(action="award.decide")
     assert event.after["rank"] == 2 and event.after["reason"] == "Gamma Works withdrew before award."
 
@@ -260,24 +275,24 @@ def test_a_non_compliant_bid_cannot_be_awarded(tender, commissioner):
     evaluated(tender, commissioner)
     alpha = bids_by_supplier(tender)["Alpha Services"]
     with pytest.raises(ValidationError, match="Scored 60 on Q1 Delivery, below the minimum of 80"):
-        services.award(tender=tender, bid=alpha, by=commissioner, reason="Cheaper")
+        award_services.award(tender=tender, bid=alpha, by=commissioner, reason="Cheaper")
 
 
 def test_standstill_then_contract(tender, commissioner):
     evaluated(tender, commissioner)
-    services.award(tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner)
+    award_services.award(tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner)
     with pytest.raises(ValidationError, match="Publish the award notice first"):
-        services.contract_enter(
+        contract_services.contract_enter(
             tender=tender, by=commissioner, start_date=date(2027, 1, 1), end_date=date(2027, 12, 31), value=1
         )
     published = timezone.make_aware(datetime(2026, 12, 21, 10, 0))
-    award = services.award_notice_publish(tender=tender, by=commissioner, now=published)
+    award = award_services.award_notice_publish(tender=tender, by=commissioner, now=published)
     assert award.standstill_ends == date(2027, 1, 4)  # Christmas, Boxing Day (28th) and New Year skipped
     with pytest.raises(ValidationError, match="published on 21 December 2026"):
-        services.award_notice_publish(tender=tender, by=commissioner)
+        award_services.award_notice_publish(tender=tender, by=commissioner)
     last_day = timezone.make_aware(datetime(2027, 1, 4, 23, 0))
     with pytest.raises(ValidationError, match="runs until the end of Monday 4 January 2027"):
-        services.contract_enter(
+        contract_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=date(2027, 2, 1),
@@ -286,7 +301,7 @@ def test_standstill_then_contract(tender, commissioner):
             now=last_day,
         )
     with pytest.raises(ValidationError) as excinfo:
-        services.contract_enter(
+        contract_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=date(2027, 2, 1),
@@ -295,10 +310,10 @@ def test_standstill_then_contract(tender, commissioner):
             now=last_day + timedelta(hours=2),
         )
     assert excinfo.value.message_dict == {
-        "end_date": [services.CONTRACT_DATES],
-        "value": [services.CONTRACT_VALUE],
+        "end_date": [contract_services.CONTRACT_DATES],
+        "value": [contract_services.CONTRACT_VALUE],
     }
-    contract = services.contract_enter(
+    contract = contract_services.contract_enter(
         tender=tender,
         by=commissioner,
         start_date=date(2027, 2, 1),
@@ -328,4 +343,4 @@ def test_the_whole_history_is_in_the_audit_trail(tender, commissioner):
 def test_report_query_count_is_fixed(tender, commissioner, django_assert_num_queries):
     evaluated(tender, commissioner)
     with django_assert_num_queries(4):
-        selectors.evaluation(tender)
+        evaluation_selectors.evaluation(tender)

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from knowsley_sv.roles import Role
-from procurement import evaluator_views, services
+from procurement.forms import evaluation as evaluation_forms
 from procurement.models import PanelMember, Score
+from procurement.services import evaluation as evaluation_services
+from procurement.views import evaluation as evaluation_views
 
 from ..factories import UserFactory
 from .helpers import (
@@ -37,7 +39,7 @@ def evaluators(tender, commissioner):
 def pending(tender, commissioner, evaluators):
     """An evaluator on the panel who has not declared yet."""
     user = UserFactory(username="pending-evaluator", roles=[Role.EVALUATOR])
-    services.panel_add(tender=tender, evaluator=user, by=commissioner)
+    evaluation_services.panel_add(tender=tender, evaluator=user, by=commissioner)
     return user
 
 
@@ -162,7 +164,7 @@ def test_declaring_no_conflict_opens_the_bids(client, tender, pending):
     client.force_login(pending)
     response = client.post(_urls(tender)["declare"], {"conflict": "no"}, follow=True)
     assert response.redirect_chain == [(reverse("procurement:evaluate", args=[tender.reference]), 302)]
-    assert escape(evaluator_views.NO_CONFLICT_DECLARED) in _html(response)
+    assert escape(evaluation_views.NO_CONFLICT_DECLARED) in _html(response)
     assert PanelMember.objects.get(evaluator=pending).declaration == "none"
     again = client.get(_urls(tender)["declare"])
     assert again.url == reverse("procurement:evaluate", args=[tender.reference])
@@ -175,7 +177,7 @@ def test_the_declaration_needs_a_choice(client, tender, pending):
     html = _html(response)
     assert response.status_code == 200
     assert "<title>Error: Declare any conflict of interest" in html
-    assert f'<a href="#conflict">{evaluator_views.CHOOSE_DECLARATION}</a>' in html
+    assert f'<a href="#conflict">{evaluation_forms.CHOOSE_DECLARATION}</a>' in html
     assert PanelMember.objects.get(evaluator=pending).declaration == "pending"
 
 
@@ -184,7 +186,7 @@ def test_a_conflict_needs_details_and_keeps_the_choice(client, tender, pending):
     response = client.post(_urls(tender)["declare"], {"conflict": "yes", "details": "  "})
     html = _html(response)
     assert response.status_code == 200
-    assert f'<a href="#details">{services.CONFLICT_DETAILS_REQUIRED}</a>' in html
+    assert f'<a href="#details">{evaluation_services.CONFLICT_DETAILS_REQUIRED}</a>' in html
     assert 'value="yes" checked' in html
     assert 'class="govuk-radios__conditional" id="conditional-conflict-2"' in html  # open, with its error
     assert PanelMember.objects.get(evaluator=pending).declaration == "pending"
@@ -199,7 +201,7 @@ def test_a_declared_conflict_removes_access(client, tender, pending):
     )
     assert response.redirect_chain == [(reverse("procurement:evaluator_home"), 302)]
     html = _html(response)
-    assert escape(evaluator_views.CONFLICT_DECLARED) in html
+    assert escape(evaluation_views.CONFLICT_DECLARED) in html
     assert "Conflict: off the panel" in html
     member = PanelMember.objects.get(evaluator=pending)
     assert (member.declaration, member.conflict_details) == ("conflict", "My sister runs Beta Care.")
@@ -207,7 +209,7 @@ def test_a_declared_conflict_removes_access(client, tender, pending):
         refused = client.get(_urls(tender)[name])
         assert refused.status_code == 403
         assert "Alpha Services answers" not in _html(refused)
-    assert escape(services.CONFLICTED) in _html(client.get(_urls(tender)["evaluate"]))
+    assert escape(evaluation_services.CONFLICTED) in _html(client.get(_urls(tender)["evaluate"]))
     assert client.post(_urls(tender)["score_bid"], _entries(tender, FULL)).status_code == 403
     assert not Score.objects.filter(panel_member=member).exists()
 
@@ -273,8 +275,8 @@ def test_a_partial_save_keeps_what_was_typed_and_shows_the_problems(client, tend
     html = _html(response)
     assert response.status_code == 200
     assert "<title>Error: Score the bid from Alpha Services" in html
-    q1 = services.JUSTIFICATION_REQUIRED.format(label="Q1 Delivery")
-    q2 = services.SCORE_REQUIRED.format(label="Q2 Staffing")
+    q1 = evaluation_services.JUSTIFICATION_REQUIRED.format(label="Q1 Delivery")
+    q2 = evaluation_services.SCORE_REQUIRED.format(label="Q2 Staffing")
     assert f'<a href="#justification_{keys["Q1"]}">{q1}</a>' in html
     assert f'<a href="#score_{keys["Q2"]}">{q2}</a>' in html
     assert f'id="justification_{keys["Q1"]}-error"' in html and f'id="score_{keys["Q2"]}-error"' in html
@@ -290,7 +292,9 @@ def test_a_partial_save_keeps_what_was_typed_and_shows_the_problems(client, tend
 def test_an_off_scale_value_is_refused(client, tender, evaluators):
     client.force_login(evaluators[0])
     response = client.post(_urls(tender)["score_bid"], _entries(tender, {"Q1": (55, "Between two.")}))
-    message = services.OFF_SCALE.format(label="Q1 Delivery", value=55, scale="0, 20, 40, 60, 80, 100")
+    message = evaluation_services.OFF_SCALE.format(
+        label="Q1 Delivery", value=55, scale="0, 20, 40, 60, 80, 100"
+    )
     assert f'<a href="#score_{line_keys(tender)["Q1"]}">{escape(message)}</a>' in _html(response)
     assert not Score.objects.exists()
 
@@ -302,7 +306,7 @@ def test_a_score_in_other_digits_is_no_score(client, tender, evaluators, typed):
     client.raise_request_exception = False
     response = client.post(_urls(tender)["score_bid"], data)
     assert response.status_code == 200
-    assert escape(services.SCORE_REQUIRED.format(label="Q1 Delivery")) in _html(response)
+    assert escape(evaluation_services.SCORE_REQUIRED.format(label="Q1 Delivery")) in _html(response)
     assert not Score.objects.exists()
 
 
@@ -329,7 +333,7 @@ def test_save_and_come_back_later_returns_to_the_bids(client, tender, evaluators
         _urls(tender)["score_bid"], {**_entries(tender, {"Q1": (60, "Fine.")}), "save": "1"}, follow=True
     )
     assert response.redirect_chain == [(reverse("procurement:evaluate", args=[tender.reference]), 302)]
-    assert escape(evaluator_views.SCORES_SAVED.format(supplier="Alpha Services")) in _html(response)
+    assert escape(evaluation_views.SCORES_SAVED.format(supplier="Alpha Services")) in _html(response)
     assert "1 of 5" in _html(response)
     assert Score.objects.count() == 1
 
@@ -369,7 +373,7 @@ def test_submitting_fixes_the_scores(client, tender, evaluators):
     assert "You have scored every bid on every line." in ready and "Submit all your scores" in ready
     response = client.post(_urls(tender)["evaluate"], follow=True)
     html = _html(response)
-    assert escape(evaluator_views.SCORES_SUBMITTED) in html
+    assert escape(evaluation_views.SCORES_SUBMITTED) in html
     assert reverse("procurement:panel_scores", args=[tender.reference]) in html
     assert "Submit all your scores" not in html
     assert PanelMember.objects.get(evaluator=evaluators[0]).submitted_at is not None
@@ -377,7 +381,7 @@ def test_submitting_fixes_the_scores(client, tender, evaluators):
     assert 'type="radio"' not in page and "<textarea" not in page and "Save and come back later" not in page
     assert "60: Satisfactory" in page and "evaluator1 on Alpha Services Q1" in page
     refused = client.post(_urls(tender)["score_bid"], _entries(tender, {"Q1": (100, "Changed my mind.")}))
-    assert escape(services.ALREADY_SUBMITTED) in _html(refused)
+    assert escape(evaluation_services.ALREADY_SUBMITTED) in _html(refused)
     assert not Score.objects.filter(justification="Changed my mind.").exists()
 
 
@@ -385,7 +389,7 @@ def test_an_awarded_tender_says_evaluation_finished(client, tender, evaluators):
     client.force_login(evaluators[0])
     type(tender).objects.filter(pk=tender.pk).update(status="awarded")
     html = _html(client.get(_urls(tender)["evaluate"]))
-    assert evaluator_views.EVALUATION_FINISHED in html
+    assert evaluation_views.EVALUATION_FINISHED in html
     assert "Submit all your scores" not in html and "Alpha Services" not in html
 
 
@@ -398,7 +402,7 @@ def test_an_evaluator_cannot_see_anothers_scores_before_submitting(client, tende
     assert "evaluator1 on Alpha Services" not in score_page
     refused = client.get(_urls(tender)["panel_scores"])
     assert refused.status_code == 403
-    assert escape(evaluator_views.PANEL_AFTER_SUBMIT) in _html(refused)
+    assert escape(evaluation_views.PANEL_AFTER_SUBMIT) in _html(refused)
     assert "evaluator1 on" not in _html(refused)
 
     score_as(tender, second, adjust={("Alpha Services", "Q1"): 100})
@@ -460,8 +464,8 @@ def test_page_queries_do_not_grow_with_the_number_of_bids(
         score_as(small, evaluator)
     large = worked_example_tender(commissioner, suppliers=TEN)
     for evaluator in small_panel:  # the same two evaluators sit on the larger tender's panel
-        services.panel_add(tender=large, evaluator=evaluator, by=commissioner)
-        services.declare(tender=large, by=evaluator, conflict=False)
+        evaluation_services.panel_add(tender=large, evaluator=evaluator, by=commissioner)
+        evaluation_services.declare(tender=large, by=evaluator, conflict=False)
         score_as(large, evaluator, scores=TEN)
     assert large.bids.count() == 10 and Score.objects.filter(bid__tender=large).count() == 100
 

@@ -13,8 +13,11 @@ from django.utils.html import escape
 from knowsley_sv import formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.roles import Role
-from procurement import moderation_views, services
+from procurement.forms import evaluation as evaluation_forms
 from procurement.models import ModeratedScore, PanelMember, Tender
+from procurement.services import award as award_services
+from procurement.services import evaluation as evaluation_services
+from procurement.views import moderation as moderation_views
 
 from ..factories import UserFactory
 from .helpers import (
@@ -47,8 +50,8 @@ def evaluators(count=3):
 
 def seat(tender, commissioner, people):
     for person in people:
-        services.panel_add(tender=tender, evaluator=person, by=commissioner)
-        services.declare(tender=tender, by=person, conflict=False)
+        evaluation_services.panel_add(tender=tender, evaluator=person, by=commissioner)
+        evaluation_services.declare(tender=tender, by=person, conflict=False)
     return people
 
 
@@ -141,9 +144,9 @@ def test_adding_the_first_evaluator_starts_the_evaluation_and_lists_them(signed_
 def test_declarations_and_submissions_are_shown(signed_in, tender, commissioner):
     ann, bob, cat = evaluators()
     for person in (ann, bob, cat):
-        services.panel_add(tender=tender, evaluator=person, by=commissioner)
-    services.declare(tender=tender, by=bob, conflict=False)
-    services.declare(tender=tender, by=cat, conflict=True, details="I advise <Beta Care>.")
+        evaluation_services.panel_add(tender=tender, evaluator=person, by=commissioner)
+    evaluation_services.declare(tender=tender, by=bob, conflict=False)
+    evaluation_services.declare(tender=tender, by=cat, conflict=True, details="I advise <Beta Care>.")
     score_as(tender, bob)
     text = page(signed_in.get(url("panel", tender)))
     assert "Not yet declared" in text and "No conflict of interest" in text
@@ -158,11 +161,11 @@ def test_someone_without_the_evaluator_role_cannot_be_added(signed_in, tender):
     response = signed_in.post(url("panel", tender), {"evaluator": board.pk})
     text = page(response)
     assert "<title>Error: Evaluation panel" in text
-    assert escape(moderation_views.NOT_AN_EVALUATOR_CHOICE) in text
+    assert escape(evaluation_forms.NOT_AN_EVALUATOR_CHOICE) in text
     assert 'class="govuk-error-summary"' in text
     assert not PanelMember.objects.exists()
     empty = page(signed_in.post(url("panel", tender), {}))
-    assert moderation_views.CHOOSE_EVALUATOR in empty
+    assert evaluation_forms.CHOOSE_EVALUATOR in empty
     tender.refresh_from_db()
     assert tender.status == Tender.Status.CLOSED
 
@@ -176,7 +179,7 @@ def test_the_panel_is_set_up_once_the_bids_are_opened(signed_in, commissioner):
     assert 'name="evaluator"' not in text
     refused = page(signed_in.post(url("panel", sealed), {"evaluator": ann.pk}))
     assert "<title>Error: " in refused
-    assert services.NOT_EVALUATING.format(status="published") in refused
+    assert evaluation_services.NOT_EVALUATING.format(status="published") in refused
     assert not PanelMember.objects.exists()
 
 
@@ -195,7 +198,7 @@ def test_an_evaluator_who_has_not_scored_can_be_removed(signed_in, tender, commi
     assert ">Bob Jones</th>" not in page(response)
 
     refused = signed_in.post(url("panel_remove", tender, ann_seat.pk), follow=True)
-    assert messages_of(refused) == [services.CANNOT_REMOVE_SCORER.format(name="Ann Smith")]
+    assert messages_of(refused) == [evaluation_services.CANNOT_REMOVE_SCORER.format(name="Ann Smith")]
     assert PanelMember.objects.filter(pk=ann_seat.pk).exists()
 
 
@@ -215,7 +218,7 @@ def test_moderation_waits_for_every_evaluator_to_submit(signed_in, tender, commi
     score_as(tender, bob)
     score_as(tender, ann, submit=False)
     text = page(signed_in.get(url("moderation", tender)))
-    waiting = services.PANEL_NOT_FINISHED.format(waiting="Ann Smith")
+    waiting = evaluation_services.PANEL_NOT_FINISHED.format(waiting="Ann Smith")
     assert waiting == "Moderation starts when every evaluator has submitted their scores: Ann Smith."
     assert waiting in text
     assert "/moderation/" + str(bids_by_supplier(tender)["Alpha Services"].pk) not in text
@@ -231,7 +234,7 @@ def test_moderation_waits_for_every_evaluator_to_submit(signed_in, tender, commi
 
 def test_moderation_without_a_panel_says_so(signed_in, tender):
     text = page(signed_in.get(url("moderation", tender)))
-    assert services.NO_PANEL in text and ">Moderate<" not in text
+    assert evaluation_services.NO_PANEL in text and ">Moderate<" not in text
 
 
 def test_moderation_lists_each_bids_progress_and_flagged_rows(signed_in, tender, commissioner):
@@ -320,7 +323,7 @@ def test_a_missing_rationale_is_shown_on_its_line_and_typed_values_are_kept(sign
     data = _entries(tender, {"Q1": 60, "Q2": 80, "O1": 80, "O3": 60, "O6": 40}, rationale="Typed & kept")
     data[f"rationale_{keys['Q1']}"] = "   "
     text = page(signed_in.post(url("moderate_bid", tender, alpha.pk), data))
-    message = services.RATIONALE_REQUIRED.format(label="Q1 Delivery")
+    message = evaluation_services.RATIONALE_REQUIRED.format(label="Q1 Delivery")
     assert message == "Q1 Delivery: enter the rationale for the consensus score."
     assert "<title>Error: Moderate Alpha Services" in text
     assert f'<a href="#rationale_{keys["Q1"]}">{message}</a>' in text
@@ -356,7 +359,7 @@ def test_a_score_every_evaluator_agreed_is_chosen_already_and_needs_no_rationale
     kept[f"rationale_{keys['Q2']}"] = "Two of three gave 80"
     assert signed_in.post(url("moderate_bid", tender, alpha.pk), kept).status_code == 302
     stored = {m.line_key: m.rationale for m in ModeratedScore.objects.filter(bid=alpha)}
-    agreed = services.AGREED_RATIONALE.format(value=60)
+    agreed = evaluation_services.AGREED_RATIONALE.format(value=60)
     assert stored[keys["Q1"]] == agreed and stored[keys["Q2"]] == "Two of three gave 80"
 
 
@@ -366,7 +369,7 @@ def test_an_off_scale_value_is_refused_on_its_line(signed_in, tender, commission
     data = _entries(tender, {"Q1": 50})
     text = page(signed_in.post(url("moderate_bid", tender, alpha.pk), data))
     assert f'<a href="#score_{keys["Q1"]}">' in text
-    assert escape(moderation_views.CHOOSE_FROM_SCALE.format(label="Q1 Delivery")) in text
+    assert escape(evaluation_forms.CHOOSE_FROM_SCALE.format(label="Q1 Delivery")) in text
     assert not ModeratedScore.objects.exists()
 
 
@@ -417,7 +420,7 @@ def test_once_awarded_the_consensus_scores_are_read_only(signed_in, tender, comm
     scored(tender, commissioner)
     moderate_all(tender, commissioner)
     bids = bids_by_supplier(tender)
-    services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
+    award_services.award(tender=tender, bid=bids["Gamma Works"], by=commissioner)
     text = page(signed_in.get(url("moderate_bid", tender, bids["Alpha Services"].pk)))
     assert '<form method="post" novalidate>' not in text and 'type="radio"' not in text
     assert moderation_views.READ_ONLY.format(status="awarded") in text
@@ -435,8 +438,8 @@ def test_the_history_shows_every_change_in_plain_english_and_escapes_what_people
 ):
     [ann] = seat(tender, commissioner, evaluators(1))
     keys, alpha = line_keys(tender), bids_by_supplier(tender)["Alpha Services"]
-    services.scores_save(tender=tender, bid=alpha, by=ann, entries={keys["Q1"]: (60, "Sound")})
-    services.scores_save(
+    evaluation_services.scores_save(tender=tender, bid=alpha, by=ann, entries={keys["Q1"]: (60, "Sound")})
+    evaluation_services.scores_save(
         tender=tender, bid=alpha, by=ann, entries={keys["Q1"]: (80, "<script>alert(1)</script>")}
     )
     text = page(signed_in.get(url("history", tender)))

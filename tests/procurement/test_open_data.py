@@ -18,8 +18,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from knowsley_sv.roles import Role
-from procurement import ocds, services
+from procurement import ocds
 from procurement.models import Tender
+from procurement.services import award as award_services
+from procurement.services import contracts as contract_services
+from procurement.services import evaluation as evaluation_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 from .helpers import (
@@ -95,15 +99,15 @@ def evaluate_and_award(tender, commissioner, *, notice=True, contract=True):
         score_as(tender, evaluator)
     moderate_all(tender, commissioner)
     today = timezone.localdate()
-    award = services.award(
+    award = award_services.award(
         tender=tender, bid=bids_by_supplier(tender)["Gamma Works"], by=commissioner, now=at(today, 15)
     )
     if notice:
-        award = services.award_notice_publish(
+        award = award_services.award_notice_publish(
             tender=tender, by=commissioner, now=at(today + timedelta(days=1), 10)
         )
     if contract:
-        services.contract_enter(
+        contract_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=award.standstill_ends + timedelta(days=10),
@@ -125,10 +129,14 @@ def every_status(commissioner):
     tenders = {}
     tenders["draft"] = publishable_tender(commissioner, title="Secret draft work")
     withdrawn = publishable_tender(commissioner, title="Withdrawn work")
-    services.tender_publish(tender=withdrawn, by=commissioner)
-    tenders["withdrawn"] = services.tender_withdraw(tender=withdrawn, reason="Spec wrong", by=commissioner)
+    tender_services.tender_publish(tender=withdrawn, by=commissioner)
+    tenders["withdrawn"] = tender_services.tender_withdraw(
+        tender=withdrawn, reason="Spec wrong", by=commissioner
+    )
     never_published = publishable_tender(commissioner, title="Cancelled draft work")
-    tenders["cancelled_draft"] = services.tender_cancel(tender=never_published, reason="No", by=commissioner)
+    tenders["cancelled_draft"] = tender_services.tender_cancel(
+        tender=never_published, reason="No", by=commissioner
+    )
 
     sealed = worked_example_tender(commissioner, suppliers=one_bidder("Sealed Supplies Ltd"), open_bids=False)
     Tender.objects.filter(pk=sealed.pk).update(deadline=timezone.now() + timedelta(days=7))
@@ -137,12 +145,14 @@ def every_status(commissioner):
     tenders["closed"] = worked_example_tender(commissioner, suppliers=one_bidder("Closed Bidder Ltd"))
     evaluating = worked_example_tender(commissioner, suppliers=one_bidder("Evaluating Bidder Ltd"))
     lone = UserFactory(username="lone-evaluator", roles=[Role.EVALUATOR])
-    services.panel_add(tender=evaluating, evaluator=lone, by=commissioner)
+    evaluation_services.panel_add(tender=evaluating, evaluator=lone, by=commissioner)
     evaluating.refresh_from_db()
     tenders["evaluating"] = evaluating
     cancelled = publishable_tender(commissioner, title="Cancelled work")
-    services.tender_publish(tender=cancelled, by=commissioner)
-    tenders["cancelled"] = services.tender_cancel(tender=cancelled, reason="Budget cut", by=commissioner)
+    tender_services.tender_publish(tender=cancelled, by=commissioner)
+    tenders["cancelled"] = tender_services.tender_cancel(
+        tender=cancelled, reason="Budget cut", by=commissioner
+    )
     awarded = worked_example_tender(commissioner)
     evaluate_and_award(awarded, commissioner)
     tenders["awarded"] = awarded
@@ -368,7 +378,7 @@ def test_the_award_appears_with_its_notice_then_comes_into_force(validator, comm
     assert (decided["tag"], decided["tender"]["status"]) == (["tender"], "active")
     assert "Gamma Works" not in serialised(decided) and '"bids"' not in serialised(decided)
 
-    award = services.award_notice_publish(
+    award = award_services.award_notice_publish(
         tender=tender, by=commissioner, now=award.awarded_at + timedelta(days=1)
     )
     standstill = release(award.notice_published_at + timedelta(hours=1))
@@ -384,7 +394,7 @@ def test_the_award_appears_with_its_notice_then_comes_into_force(validator, comm
 
 def test_a_cancelled_release_has_no_bids(validator, commissioner):
     tender = worked_example_tender(commissioner, suppliers=one_bidder("Hidden Ltd"), open_bids=False)
-    services.tender_cancel(tender=tender, reason="Not needed now", by=commissioner)
+    tender_services.tender_cancel(tender=tender, reason="Not needed now", by=commissioner)
     tender.refresh_from_db()
     package = package_now()
     assert errors_of(validator, package) == []
@@ -529,7 +539,7 @@ def test_the_page_lists_50_a_page(client, adopted_model):
 
 def test_minimum_scores_and_the_deviation_formula_are_published(validator, commissioner):
     tender = publishable_tender(commissioner, price_formula="deviation")
-    services.tender_publish(tender=tender, by=commissioner)
+    tender_services.tender_publish(tender=tender, by=commissioner)
     package = package_now()
     assert errors_of(validator, package) == []
     [release] = package["releases"]

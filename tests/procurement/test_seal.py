@@ -16,8 +16,11 @@ from django.utils import timezone
 from knowsley_sv import formatting
 from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.roles import Role
-from procurement import rules, selectors, services
+from procurement import rules
 from procurement.models import Bid, Tender
+from procurement.selectors import bids as bid_selectors
+from procurement.services import bids as bid_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 from .helpers import first_indicators, publishable_tender, supplier_user
@@ -44,19 +47,19 @@ COUNCIL = list(SEAL)
 def sealed(db):
     """A published tender with two submitted bids, a draft bid and a withdrawn bid."""
     owner = UserFactory(username="owner", roles=[Role.COMMISSIONER])
-    tender = services.tender_publish(tender=publishable_tender(owner), by=owner)
+    tender = tender_services.tender_publish(tender=publishable_tender(owner), by=owner)
     jobs = first_indicators(tender.model)[1]
     suppliers = {}
     for name, price in EVERY_BID.items():
         user = suppliers[name] = supplier_user(name)
-        bid = services.bid_save(
+        bid = bid_services.bid_save(
             tender=tender,
             by=user,
             submit=name not in DRAFT,
-            content=services.BidContent(price=Decimal(price), commitments={jobs.pk: Decimal("3")}),
+            content=bid_services.BidContent(price=Decimal(price), commitments={jobs.pk: Decimal("3")}),
         )
         if name in WITHDRAWN:
-            services.bid_withdraw(bid=bid, by=user)
+            bid_services.bid_withdraw(bid=bid, by=user)
     tender.refresh_from_db()
     return tender, owner, suppliers
 
@@ -103,7 +106,7 @@ def test_before_the_deadline_no_council_user_sees_any_bid(sealed, who):
     for now in (None, just_before):
         assert not Bid.objects.visible_to(user, now=now).exists()
         assert Bid.objects.visible_to(user, now=now).count() == 0
-        assert list(selectors.opened_bids(tender=tender, user=user, now=now)) == []
+        assert list(bid_selectors.opened_bids(tender=tender, user=user, now=now)) == []
 
 
 @pytest.mark.parametrize("who", COUNCIL)
@@ -132,7 +135,7 @@ def test_each_supplier_sees_only_its_own_bid(sealed):
     for name, user in suppliers.items():
         assert _names(Bid.objects.visible_to(user)) == [name]
         expected = [name] if name in SUBMITTED else []
-        assert _names(selectors.opened_bids(tender=tender, user=user)) == expected
+        assert _names(bid_selectors.opened_bids(tender=tender, user=user)) == expected
 
 
 # --- after the deadline -------------------------------------------------------------------------------
@@ -142,11 +145,11 @@ def test_after_the_deadline_the_council_sees_the_submitted_bids_only_once_opened
     user = _council_user(who, owner)
     after = tender.deadline + timedelta(seconds=1)
     assert _names(Bid.objects.visible_to(user, now=after)) == []  # past the deadline, not yet opened
-    services.bids_open(tender=tender, by=owner, now=after)
+    bid_services.bids_open(tender=tender, by=owner, now=after)
     expected = sorted(SUBMITTED) if SEAL[who][2] else []
     assert _names(Bid.objects.visible_to(user, now=after)) == expected
-    assert _names(selectors.opened_bids(tender=tender, user=user, now=after)) == expected
-    assert [str(b.price) for b in selectors.opened_bids(tender=tender, user=user, now=after)] == [
+    assert _names(bid_selectors.opened_bids(tender=tender, user=user, now=after)) == expected
+    assert [str(b.price) for b in bid_selectors.opened_bids(tender=tender, user=user, now=after)] == [
         SUBMITTED[name] for name in expected
     ]
     # at the deadline itself the bids are open
@@ -163,7 +166,7 @@ def test_after_the_deadline_suppliers_still_see_only_their_own(sealed):
 def test_after_the_deadline_the_admin_lists_the_submitted_bids(client, sealed):
     tender, owner, _ = sealed
     Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
-    services.bids_open(tender=tender, by=owner)
+    bid_services.bids_open(tender=tender, by=owner)
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     response = client.get("/admin/procurement/bid/")
     assert response.status_code == 200
@@ -184,16 +187,16 @@ def test_moving_the_deadline_into_the_past_cannot_unseal_bids(sealed):
     """Withdraw to draft, then set a past deadline: refused; and a draft or cancelled tender never
     shows its bids, whatever its deadline says."""
     tender, owner, _ = sealed
-    services.tender_withdraw(tender=tender, reason="Clarify the specification", by=owner)
+    tender_services.tender_withdraw(tender=tender, reason="Clarify the specification", by=owner)
     with pytest.raises(ValidationError) as error:
-        services.tender_update(tender=tender, by=owner, deadline=timezone.now() - timedelta(days=1))
+        tender_services.tender_update(tender=tender, by=owner, deadline=timezone.now() - timedelta(days=1))
     assert "has passed" in error.value.message_dict["deadline"][0]
     Tender.objects.filter(pk=tender.pk).update(deadline=timezone.now() - timedelta(days=1))
     assert not Bid.objects.visible_to(owner).exists()
     with pytest.raises(ValidationError):
-        services.bids_open(tender=tender, by=owner)
+        bid_services.bids_open(tender=tender, by=owner)
     assert not Bid.objects.opened().exists()
-    services.tender_cancel(tender=tender, reason="No longer needed", by=owner)
+    tender_services.tender_cancel(tender=tender, reason="No longer needed", by=owner)
     assert not Bid.objects.visible_to(owner).exists()
 
 
@@ -227,7 +230,7 @@ def test_withdrawing_cannot_pull_the_deadline_forward_to_open_the_bids_early(cli
     ]
     earlier = original - timedelta(days=1)
     with pytest.raises(ValidationError) as error:
-        services.tender_update(tender=tender, by=owner, deadline=earlier)
+        tender_services.tender_update(tender=tender, by=owner, deadline=earlier)
     assert error.value.message_dict == {
         "deadline": [rules.DEADLINE_ONLY_LATER.format(deadline=formatting.moment(original))]
     }
@@ -248,22 +251,22 @@ def test_withdrawing_cannot_pull_the_deadline_forward_to_open_the_bids_early(cli
     # Republished 20 days before the new deadline: under the 25-day minimum, counted from republication.
     republished = tender.deadline - timedelta(days=20)
     with pytest.raises(ValidationError) as error:
-        services.tender_publish(tender=tender, by=owner, now=republished)
+        tender_services.tender_publish(tender=tender, by=owner, now=republished)
     assert error.value.messages[0].startswith(
         "The deadline for bids must be at least 25 days after the tender is published."
     )
-    services.tender_publish(tender=tender, by=owner)
+    tender_services.tender_publish(tender=tender, by=owner)
     for now in (None, tender.deadline - timedelta(seconds=1)):
         assert not Bid.objects.visible_to(owner, now=now).exists()
     with pytest.raises(ValidationError):
-        services.bids_open(tender=tender, by=owner, now=original + timedelta(minutes=1))
+        bid_services.bids_open(tender=tender, by=owner, now=original + timedelta(minutes=1))
 
 
 def test_the_deadline_rule_reads_the_same_with_or_without_bids(client, sealed):
     """The rule holds for every tender once published, so refusing an earlier deadline tells the council
     nothing about whether bids exist."""
     tender, owner, _ = sealed
-    empty = services.tender_publish(tender=publishable_tender(owner, title="No bids yet"), by=owner)
+    empty = tender_services.tender_publish(tender=publishable_tender(owner, title="No bids yet"), by=owner)
     client.force_login(owner)
     pages = []
     for each in (tender, empty):

@@ -5,13 +5,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
-from procurement import services
 from procurement.models import Bid, SupplierMember, Tender
+from procurement.services import bids as bid_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 
@@ -24,7 +26,7 @@ SUPPLIERS = ("Sealed Alpha Ltd", "Sealed Beta CIC")
 @pytest.fixture
 def bidding(db):
     owner = UserFactory(username="owner", roles=[Role.COMMISSIONER])
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         by=owner,
         title="Sealed works",
         specification="S",
@@ -32,19 +34,21 @@ def bidding(db):
         estimated_value=Decimal("1"),
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.criteria_set(tender=tender, by=owner, criteria=[{"title": "M", "question": "Q", "weight": 30}])
+    tender_services.criteria_set(
+        tender=tender, by=owner, criteria=[{"title": "M", "question": "Q", "weight": 30}]
+    )
     carbon = Indicator.objects.get(outcome__model=tender.model, code="6.3")
-    services.split_set(tender=tender, shares={6: 100}, offered={carbon.pk: None}, by=owner)
-    services.tender_publish(tender=tender, by=owner)
+    tender_services.split_set(tender=tender, shares={6: 100}, offered={carbon.pk: None}, by=owner)
+    tender_services.tender_publish(tender=tender, by=owner)
     for name, price in zip(SUPPLIERS, PRICES, strict=True):
         user = UserFactory(username=name.split()[1].lower(), roles=[Role.SUPPLIER])
         org = Organisation.objects.create(name=name, sector="private", size="small")
         SupplierMember.objects.create(user=user, organisation=org)
-        services.bid_save(
+        bid_services.bid_save(
             tender=tender,
             by=user,
             submit=True,
-            content=services.BidContent(price=Decimal(price), commitments={carbon.pk: Decimal("7")}),
+            content=bid_services.BidContent(price=Decimal(price), commitments={carbon.pk: Decimal("7")}),
         )
     return tender, owner
 
@@ -122,10 +126,10 @@ def test_nothing_in_a_bid_changes_after_the_deadline(bidding):
     tender, _ = bidding
     supplier = SupplierMember.objects.get(organisation__name=SUPPLIERS[0]).user
     later = tender.deadline + timedelta(seconds=1)
-    with pytest.raises(services.ValidationError, match="can no longer be submitted or changed"):
-        services.bid_save(
-            tender=tender, by=supplier, content=services.BidContent(price=Decimal("1")), now=later
+    with pytest.raises(ValidationError, match="can no longer be submitted or changed"):
+        bid_services.bid_save(
+            tender=tender, by=supplier, content=bid_services.BidContent(price=Decimal("1")), now=later
         )
-    with pytest.raises(services.ValidationError, match="can no longer be submitted or changed"):
-        services.bid_withdraw(bid=Bid.objects.get(supplier__name=SUPPLIERS[0]), by=supplier, now=later)
+    with pytest.raises(ValidationError, match="can no longer be submitted or changed"):
+        bid_services.bid_withdraw(bid=Bid.objects.get(supplier__name=SUPPLIERS[0]), by=supplier, now=later)
     assert Bid.objects.get(supplier__name=SUPPLIERS[0]).price == Decimal(PRICES[0])

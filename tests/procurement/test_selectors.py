@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from procurement import scoring, selectors
+from procurement import scoring
+from procurement.selectors import tenders as tender_selectors
 
 from .helpers import publishable_tender
 
@@ -15,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_an_outcomes_points_are_the_exact_points_it_is_scored_on(commissioner_client):
     # Social value 20 over the default split 17/17/17/17/16/16: 3.4 or 3.2 points an outcome, exactly.
     tender = publishable_tender(commissioner_client.user)
-    sections = selectors.social_value_sections(
-        selectors.tender_detail(reference=tender.reference, user=commissioner_client.user)
+    sections = tender_selectors.social_value_sections(
+        tender_selectors.tender_detail(reference=tender.reference, user=commissioner_client.user)
     )
     assert [(s["share"], s["points"]) for s in sections] == [
         (share, scoring.social_value_points(20, share)) for share in (17, 17, 17, 17, 16, 16)

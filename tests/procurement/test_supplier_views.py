@@ -10,8 +10,11 @@ from knowsley_sv.audit import audit_trail_for
 from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
-from procurement import rules, services
+from procurement import rules
 from procurement.models import Award, Bid, SupplierMember, Tender
+from procurement.services import bids as bid_services
+from procurement.services import contracts as contract_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 from .helpers import WORKED_EXAMPLE, publishable_tender, worked_example_tender
@@ -24,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tender(db):
     by = UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
-    tender = services.tender_create(
+    tender = tender_services.tender_create(
         by=by,
         title="Grounds maintenance",
         specification="Cut the grass.",
@@ -32,17 +35,17 @@ def tender(db):
         estimated_value=Decimal("100000"),
         deadline=timezone.now() + timedelta(days=30),
     )
-    services.criteria_set(
+    tender_services.criteria_set(
         tender=tender,
         by=by,
         criteria=[{"title": "Method", "question": "How?", "weight": 30, "minimum_score": None}],
     )
     carbon = Indicator.objects.get(outcome__model=tender.model, code="6.3")
     jobs = Indicator.objects.get(outcome__model=tender.model, code="1.1")
-    services.split_set(
+    tender_services.split_set(
         tender=tender, shares={1: 50, 6: 50}, offered={carbon.pk: Decimal("5"), jobs.pk: None}, by=by
     )
-    return services.tender_publish(tender=tender, by=by)
+    return tender_services.tender_publish(tender=tender, by=by)
 
 
 def test_a_supplier_registers_and_is_signed_in(client):
@@ -173,7 +176,7 @@ def test_saving_a_submitted_bid_resubmits_it_and_every_message_says_what_happene
     assert client.get(f"{trail}{event.pk}/change/").status_code == 302  # "not found", back to the index
     assert not [e for e in audit_trail_for(tender) if e.action.startswith("bid.")]
     monkeypatch.setattr(timezone, "now", lambda: bid.tender.deadline + timedelta(minutes=1))
-    services.bids_open(tender=tender, by=tender.commissioners.get())
+    bid_services.bids_open(tender=tender, by=tender.commissioners.get())
     assert "bid.revise" in listed()
 
 
@@ -239,7 +242,9 @@ def test_a_supplier_sees_only_its_own_bid(client, supplier, tender):
     rival_org = Organisation.objects.create(name="Rival Ltd", sector="private", size="large")
     rival = UserFactory(username="rival", roles=[Role.SUPPLIER])
     SupplierMember.objects.create(user=rival, organisation=rival_org)
-    services.bid_save(tender=tender, by=rival, content=services.BidContent(price=Decimal("5")), submit=True)
+    bid_services.bid_save(
+        tender=tender, by=rival, content=bid_services.BidContent(price=Decimal("5")), submit=True
+    )
     page = client.get(reverse("procurement:supplier_home")).content.decode()
     assert "Rival" not in page and "You have not started a bid yet." in page
     assert "Rival" not in client.get(reverse("procurement:bid", args=[tender.reference])).content.decode()
@@ -309,7 +314,7 @@ def _decided(commissioner, organisation, title: str, *, won: bool, contract: boo
     )
     Tender.objects.filter(pk=tender.pk).update(title=title, status=Tender.Status.AWARDED)
     if contract:
-        services.contract_enter(
+        contract_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=timezone.localdate() - timedelta(days=30),
@@ -337,12 +342,12 @@ def test_the_supplier_home_says_what_became_of_each_bid_and_lists_the_contracts(
     with django_assert_max_num_queries(QUERIES) as one:
         client.get(home)
 
-    content = services.BidContent(price=Decimal("900"))
-    services.bid_save(tender=tender, by=supplier, content=content, submit=True)  # still open
+    content = bid_services.BidContent(price=Decimal("900"))
+    bid_services.bid_save(tender=tender, by=supplier, content=content, submit=True)  # still open
     withdrawn = publishable_tender(commissioner, title="Street lighting")
-    services.tender_publish(tender=withdrawn, by=commissioner)
-    bid = services.bid_save(tender=withdrawn, by=supplier, content=content, submit=True)
-    services.bid_withdraw(bid=bid, by=supplier)
+    tender_services.tender_publish(tender=withdrawn, by=commissioner)
+    bid = bid_services.bid_save(tender=withdrawn, by=supplier, content=content, submit=True)
+    bid_services.bid_withdraw(bid=bid, by=supplier)
     _decided(commissioner, organisation, "Day centres", won=True, contract=True)
     _decided(commissioner, organisation, "School meals", won=False)
     with django_assert_max_num_queries(len(one.captured_queries)):

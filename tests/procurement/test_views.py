@@ -10,8 +10,10 @@ from knowsley_sv import formatting
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation
-from procurement import rules, services
+from procurement import rules
 from procurement.models import Bid, SupplierMember, Tender
+from procurement.services import bids as bid_services
+from procurement.services import tenders as tender_services
 
 from ..factories import UserFactory
 from ..pdf import pdf_tags, tagged_pdf_ua
@@ -216,7 +218,7 @@ def test_withdraw_to_draft_is_offered_only_before_the_deadline(client, commissio
     assert f'href="{withdraw}"' not in client.get(tender.get_absolute_url()).content.decode()
     response = client.get(withdraw, follow=True)
     assert response.redirect_chain == [(tender.get_absolute_url(), 302)]
-    assert services.WITHDRAW_AFTER_DEADLINE in response.content.decode()
+    assert tender_services.WITHDRAW_AFTER_DEADLINE in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [None, Role.SUPPLIER, Role.EVALUATOR, Role.BOARD_MEMBER, Role.ADMINISTRATOR])
@@ -246,8 +248,8 @@ def test_bids_are_sealed_until_the_deadline_then_opened_with_a_record(client, co
     supplier = Organisation.objects.create(name="Bidder Ltd", sector="private", size="small")
     member = UserFactory(username="bidder", roles=[Role.SUPPLIER])
     SupplierMember.objects.create(user=member, organisation=supplier)
-    services.bid_save(
-        tender=tender, by=member, content=services.BidContent(price=Decimal("1000")), submit=True
+    bid_services.bid_save(
+        tender=tender, by=member, content=bid_services.BidContent(price=Decimal("1000")), submit=True
     )
     sealed = client.get(reverse("procurement:bids", args=[tender.reference])).content.decode()
     assert (
@@ -266,7 +268,7 @@ def test_bids_are_sealed_until_the_deadline_then_opened_with_a_record(client, co
 @pytest.mark.parametrize("n", [10, 500])
 def test_tender_list_and_page_run_the_same_queries_whatever_the_number(client, django_assert_num_queries, n):
     creator = UserFactory(username="c", roles=[Role.COMMISSIONER])
-    first = services.tender_create(
+    first = tender_services.tender_create(
         by=creator,
         title="T",
         specification="S",

@@ -10,8 +10,10 @@ from django.utils import timezone
 from consultation.models import Consultation, Response
 from knowsley_sv.models import AuditEvent, User
 from outcomes.models import BoardMembership, ModelReview, Organisation, SocialValueModel
-from procurement import delivery, selectors
+from procurement import delivery
 from procurement.models import Award, Bid, Contract, DeliveryLine, ModeratedScore, Score, Tender
+from procurement.selectors import contracts as contract_selectors
+from procurement.selectors import delivery as delivery_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +58,16 @@ def test_seed_demo_fills_every_area_and_a_second_run_changes_nothing(capsys):
     # Delivery tells a story: one contract green, one amber, one red, as the contracts page and each
     # contract's page work them out, and lines verified, queried and waiting
     contracts = list(Contract.objects.select_related("award__tender"))
-    statuses = selectors.contract_statuses(contracts)
+    statuses = contract_selectors.contract_statuses(contracts)
     assert {c.award.tender.title: statuses[c.pk][0] for c in contracts} == {
         "Home care at night": "green",
         "Meals on wheels": "amber",
         "Park ranger service": "red",
     }
     for contract in contracts:
-        worst = min((p.status for p in selectors.contract_performance(contract)), key=WORST_FIRST.index)
+        worst = min(
+            (p.status for p in delivery_selectors.contract_performance(contract)), key=WORST_FIRST.index
+        )
         assert worst == statuses[contract.pk][0]
     assert set(DeliveryLine.objects.values_list("status", flat=True)) == {"verified", "queried", "pending"}
     assert Response.objects.count() == 500 and SocialValueModel.objects.get(version=2).status == "adopted"

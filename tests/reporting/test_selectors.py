@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
-from procurement import services
 from procurement.models import Contract, ContractKPI, DeliveryLine, DeliveryReport
-from procurement.services import LineEntry
+from procurement.services import delivery as delivery_services
+from procurement.services.delivery import LineEntry
 from reporting.filters import Filters
 from reporting.selectors import review as review_figures
 from reporting.selectors.common import year_choices
@@ -254,7 +254,7 @@ def test_figures_from_the_services_journey(adopted_model):
     supplier = User.objects.get(username="supplier-gamma-works")
     kpis = {k.outcome_number: k for k in contract.kpis.all()}
     july = aware(2027, 7, 5, 10)
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=date(2027, 4, 1),
         by=supplier,
@@ -262,8 +262,8 @@ def test_figures_from_the_services_journey(adopted_model):
         now=july,
     )
     lines = {line.kpi.outcome_number: line for line in report.lines.select_related("kpi", "report__contract")}
-    services.line_verify(line=lines[1], by=commissioner, now=july)
-    services.line_query(line=lines[6], by=commissioner, question="Which sessions?", now=july)
+    delivery_services.line_verify(line=lines[1], by=commissioner, now=july)
+    delivery_services.line_query(line=lines[6], by=commissioner, question="Which sessions?", now=july)
     fy2027 = Filters(year=2027)
 
     def figures():

@@ -32,8 +32,9 @@ from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes.admin import ORGANISATION_NOT_DELETED
 from outcomes.models import Organisation
-from procurement import services
 from procurement.models import Bid, SupplierMember, Tender
+from procurement.services import bids as bid_services
+from procurement.services import tenders as tender_services
 from reporting import dashboard
 
 from ..factories import UserFactory
@@ -87,7 +88,9 @@ def sealed(django_db_setup, django_db_blocker):
     with rolled_back(django_db_blocker):
         world = build_world()
         owner = world.users["commissioner"]
-        tender = services.tender_publish(tender=publishable_tender(owner, title="Bridge repairs"), by=owner)
+        tender = tender_services.tender_publish(
+            tender=publishable_tender(owner, title="Bridge repairs"), by=owner
+        )
         yield Sealed(
             world=world,
             tender=tender,
@@ -103,22 +106,22 @@ def place_bids(sealed: Sealed) -> dict[str, Bid]:
     for name, (price, fate) in SEALED.items():
         user = sealed.bidders[name]
         if fate == "submitted":  # submitted once, then revised: the revision's audit row is sealed too
-            services.bid_save(
+            bid_services.bid_save(
                 tender=sealed.tender,
                 by=user,
                 submit=True,
-                content=services.BidContent(price=Decimal(price) + 1000, answers=answers),
+                content=bid_services.BidContent(price=Decimal(price) + 1000, answers=answers),
             )
-        bids[name] = services.bid_save(
+        bids[name] = bid_services.bid_save(
             tender=sealed.tender,
             by=user,
             submit=fate != "draft",
-            content=services.BidContent(
+            content=bid_services.BidContent(
                 price=Decimal(price), answers=answers, commitments={jobs.pk: Decimal("4")}
             ),
         )
         if fate == "withdrawn":
-            services.bid_withdraw(bid=bids[name], by=user)
+            bid_services.bid_withdraw(bid=bids[name], by=user)
     assert Bid.objects.filter(tender=sealed.tender).count() == len(SEALED)
     assert AuditEvent.objects.filter(action="bid.revise").count() == 2
     return bids
@@ -289,7 +292,7 @@ def test_the_probe_finds_the_bids_once_they_are_opened(sealed):
     place_bids(sealed)
     Tender.objects.filter(pk=sealed.tender.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     owner = sealed.world.users["commissioner"]
-    services.bids_open(tender=sealed.tender, by=owner)
+    bid_services.bids_open(tender=sealed.tender, by=owner)
     submitted = [name for name, (_, fate) in SEALED.items() if fate == "submitted"]
     hidden = [name for name in SEALED if name not in submitted]
     bids_page = text_of(client_for(owner).get(f"/tenders/{sealed.tender.reference}/bids/"))

@@ -24,8 +24,10 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services as outcome_services
 from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation
-from procurement import services
 from procurement.models import Bid, Contract, PanelMember, Tender
+from procurement.services import bids as bid_services
+from procurement.services import delivery as delivery_services
+from procurement.services import tenders as tender_services
 
 from ..consultation.helpers import answers, make_consultation
 from ..factories import UserFactory
@@ -143,30 +145,34 @@ def build_world(**text) -> World:
     awarded = contract.award.tender
     holder, other_supplier = User.objects.get(username=HOLDER), User.objects.get(username=OTHER_SUPPLIER)
     kpis = {k.outcome_number: k for k in contract.kpis.all()}
-    report = services.delivery_report_save(
+    report = delivery_services.delivery_report_save(
         contract=contract,
         period_start=contract.start_date,
         by=holder,
         lines={
-            kpis[1].pk: services.LineEntry(Decimal(3), t("delivery_notes", "Payroll extract"), [pdf()]),
-            kpis[6].pk: services.LineEntry(Decimal("0.5")),
+            kpis[1].pk: delivery_services.LineEntry(
+                Decimal(3), t("delivery_notes", "Payroll extract"), [pdf()]
+            ),
+            kpis[6].pk: delivery_services.LineEntry(Decimal("0.5")),
         },
     )
     queried = report.lines.get(kpi=kpis[6])
-    services.line_query(line=queried, by=commissioner, question=t("line_question", "Where is the sheet?"))
+    delivery_services.line_query(
+        line=queried, by=commissioner, question=t("line_question", "Where is the sheet?")
+    )
     queried.refresh_from_db()
 
     # a draft tender, and an open one with the holding supplier's bid
     draft = publishable_tender(commissioner, title=t("draft_title", "Street lighting"))
-    open_tender = services.tender_publish(
+    open_tender = tender_services.tender_publish(
         tender=publishable_tender(commissioner, title=t("open_title", "Grounds maintenance")), by=commissioner
     )
     jobs = first_indicators(open_tender.model)[1]
-    open_bid = services.bid_save(
+    open_bid = bid_services.bid_save(
         tender=open_tender,
         by=holder,
         submit=True,
-        content=services.BidContent(price=Decimal("123456.78"), commitments={jobs.pk: Decimal("3")}),
+        content=bid_services.BidContent(price=Decimal("123456.78"), commitments={jobs.pk: Decimal("3")}),
     )
 
     users = {

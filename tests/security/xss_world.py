@@ -22,8 +22,8 @@ from consultation.models import Comment, Consultation, WardPopulation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, ModelReview, Organisation, SocialValueModel
-from procurement import services
 from procurement.models import Bid, Contract, DeliveryLine, Evidence, PanelMember, Tender
+from procurement.services import contracts as contract_services
 
 from ..factories import UserFactory
 from ..procurement.helpers import line_keys
@@ -425,7 +425,7 @@ def build_xss_world() -> XssWorld:
     commissioner.post(f"{ref}/award/", choice, expect=200)  # the check page shows the reason back
     commissioner.post(f"{ref}/award/", choice | {"confirm": "yes"}, offered=False)
     commissioner.post(f"{ref}/award/notice/", {}, offered=False)
-    contract = services.contract_enter(
+    contract = contract_services.contract_enter(
         tender=tender,
         by=base.users["commissioner"],
         start_date=today - timedelta(days=100),

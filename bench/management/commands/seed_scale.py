@@ -8,8 +8,9 @@ evaluation report can be benchmarked.
 Rows are written 5,000 at a time in one transaction (nothing is left half-loaded), without audit rows: with
 bulk_create where later rows need their ids, and through COPY on PostgreSQL for the rest (allocations,
 scores and the like; bulk_create elsewhere). The database checks every constraint as they go in. The award
-snapshots go through the app's own code, `procurement.selectors.evaluation` and
-`services._results_snapshot`, as `services.award` does. Takes about 100 seconds on PostgreSQL with two cores.
+snapshots go through the app's own code, `procurement.selectors.evaluation.evaluation` and
+`procurement.services.award._results_snapshot`, as `award_services.award` does. Takes about 100 seconds on
+PostgreSQL with two cores.
 
 Deterministic: the same --seed, anchor date (--anchor-date, today by default) and starting database give
 the same rows, ids included on a fresh database. Every date is relative to the anchor date, so the data
@@ -57,7 +58,7 @@ from knowsley_sv.models import User
 from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
 from outcomes.models import Indicator, Organisation, SocialValueModel, Ward
-from procurement import delivery, rules, selectors, services
+from procurement import delivery, rules
 from procurement.models import (
     Award,
     Bid,
@@ -78,6 +79,9 @@ from procurement.models import (
     SupplierMember,
     Tender,
 )
+from procurement.selectors import evaluation as evaluation_selectors
+from procurement.services import award as award_services
+from procurement.services import tenders as tender_services
 from reporting.management.commands.seed_demo import DOMAIN_APPS, ILLUSTRATIVE_PROXIES
 
 BATCH = 5000
@@ -505,7 +509,7 @@ class Command(BaseCommand):
         self.seed = options["seed"]
         self.today = options["anchor_date"] or timezone.localdate()
         self.now = _moment(self.today, 0)  # everything that has happened, happened before this
-        self.holidays = services.bank_holidays()
+        self.holidays = award_services.bank_holidays()
         self.timings = {}
         with (
             transaction.atomic(),
@@ -853,7 +857,7 @@ class Command(BaseCommand):
             self._design(rng, plan)
             year = plan.created.year
             if year not in numbers:
-                last = services.next_reference(now=plan.created)
+                last = tender_services.next_reference(now=plan.created)
                 numbers[year] = int(last.rsplit("-", 1)[1]) - 1
             numbers[year] += 1
             plan.tender.reference = f"KSV-{year}-{numbers[year]:04d}"
@@ -1213,7 +1217,7 @@ class Command(BaseCommand):
         awarded = [p for p in self.plans if p.status == Tender.Status.AWARDED]
         _analyze(Bid, Commitment, ModeratedScore, QualityCriterion, OutcomeShare, Tender)
         for plan in awarded:
-            result = selectors.evaluation(plan.tender)
+            result = evaluation_selectors.evaluation(plan.tender)
             bid, ranked = result.ranked()[0]
             if not result.complete or ranked.rank != 1:
                 raise CommandError(f"{plan.tender.reference}: the made-up evaluation has no compliant bid.")
@@ -1227,7 +1231,7 @@ class Command(BaseCommand):
                 "one for its delivery plan."
                 if ranked.tied
                 else "",
-                results=services._results_snapshot(result),
+                results=award_services._results_snapshot(result),
                 awarded_by=plan.commissioners[0],
                 awarded_at=plan.awarded,
                 notice_published_at=notice,

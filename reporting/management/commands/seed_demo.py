@@ -25,9 +25,14 @@ from knowsley_sv.roles import Role
 from outcomes import services
 from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
 from procurement import delivery
-from procurement import services as procurement_services
 from procurement.models import Award, Bid, PanelMember, Score, SupplierMember, Tender
-from procurement.selectors import evaluated_bids, evaluation_lines
+from procurement.selectors.evaluation import evaluated_bids, evaluation_lines
+from procurement.services import award as award_services
+from procurement.services import bids as bid_services
+from procurement.services import contracts as contract_services
+from procurement.services import delivery as delivery_services
+from procurement.services import evaluation as evaluation_services
+from procurement.services import tenders as tender_services
 
 DOMAIN_APPS = ("outcomes", "consultation", "procurement")
 # Printed for local demos; the command refuses to run with DEBUG off.
@@ -110,7 +115,7 @@ def _create_dated(*, by: User, deadline: datetime, **fields) -> Tender:
     """A draft tender made as the service allows, then dated back as if it had been drafted just before the
     tendering period that ends at `deadline` (the service only takes deadlines in the future)."""
     now = timezone.now()
-    tender = procurement_services.tender_create(by=by, deadline=max(deadline, now + TENDER_PERIOD), **fields)
+    tender = tender_services.tender_create(by=by, deadline=max(deadline, now + TENDER_PERIOD), **fields)
     published = min(deadline - TENDER_PERIOD, now)
     Tender.objects.filter(pk=tender.pk).update(
         deadline=deadline, created_at=published - DRAFTED_BEFORE_PUBLICATION
@@ -120,7 +125,7 @@ def _create_dated(*, by: User, deadline: datetime, **fields) -> Tender:
 
 def _publish(tender: Tender, by: User) -> Tender:
     tender.refresh_from_db(fields=["deadline"])
-    return procurement_services.tender_publish(
+    return tender_services.tender_publish(
         tender=tender, by=by, now=min(tender.deadline - TENDER_PERIOD, timezone.now())
     )
 
@@ -374,10 +379,8 @@ class Command(BaseCommand):
                 "estimated_value": Decimal("250000"),
                 "deadline": now + timedelta(days=days),
             }
-            tender = (
-                procurement_services.tender_create(**fields) if status == "draft" else _create_dated(**fields)
-            )
-            procurement_services.criteria_set(
+            tender = tender_services.tender_create(**fields) if status == "draft" else _create_dated(**fields)
+            tender_services.criteria_set(
                 tender=tender,
                 by=commissioner,
                 criteria=[
@@ -395,7 +398,7 @@ class Command(BaseCommand):
                     },
                 ],
             )
-            procurement_services.split_set(
+            tender_services.split_set(
                 tender=tender,
                 by=commissioner,
                 offered=offered,
@@ -405,16 +408,16 @@ class Command(BaseCommand):
                 continue
             tender = _publish(tender, commissioner)
             if status == "cancelled":
-                procurement_services.tender_cancel(
+                tender_services.tender_cancel(
                     tender=tender, reason="Demo: the service was brought in house.", by=commissioner
                 )
                 continue
             for k, supplier in enumerate(suppliers[: 2 + (status == "closed") * 2]):
-                procurement_services.bid_save(
+                bid_services.bid_save(
                     tender=tender,
                     by=supplier,
                     submit=k != 1 or status == "closed",
-                    content=procurement_services.BidContent(
+                    content=bid_services.BidContent(
                         price=Decimal(230000 - 10000 * k),
                         commitments={pk: Decimal(3 + k) for pk in list(offered)[: 3 + k]},
                     ),
@@ -422,7 +425,7 @@ class Command(BaseCommand):
                 )
             _bids_dated(tender)
             if status == "closed":
-                procurement_services.bids_open(tender=tender, by=commissioner)
+                bid_services.bids_open(tender=tender, by=commissioner)
 
     def _evaluations(self, users: dict[str, User]) -> None:
         """Awarded tenders with their whole evaluation (three evaluators, a flagged row, summaries, the
@@ -462,11 +465,11 @@ class Command(BaseCommand):
             criteria = list(tender.criteria.order_by("number"))
             outcomes = [s.outcome_id for s in tender.shares.filter(share__gt=0).order_by("outcome__number")]
             for k, (price, _scores) in zip(who, bids, strict=False):
-                procurement_services.bid_save(
+                bid_services.bid_save(
                     tender=tender,
                     by=suppliers[k],
                     submit=True,
-                    content=procurement_services.BidContent(
+                    content=bid_services.BidContent(
                         price=Decimal(price),
                         answers={c.pk: f"Demo: how we meet '{c.title}'." for c in criteria},
                         methods=dict.fromkeys(outcomes, "Demo: our plan for this outcome."),
@@ -475,9 +478,9 @@ class Command(BaseCommand):
                     now=tender.published_at + timedelta(days=10, hours=k),
                 )
             _bids_dated(tender)
-            procurement_services.bids_open(tender=tender, by=commissioner, now=deadline + timedelta(hours=1))
+            bid_services.bids_open(tender=tender, by=commissioner, now=deadline + timedelta(hours=1))
             if start is None:
-                procurement_services.panel_add(tender=tender, evaluator=evaluators[0], by=commissioner)
+                evaluation_services.panel_add(tender=tender, evaluator=evaluators[0], by=commissioner)
                 continue
             contract = self._score_and_award(tender, commissioner, evaluators, bids, start)
             self._delivery(contract, suppliers[who[-1]], commissioner, rate, today, to_check=to_check)
@@ -491,7 +494,7 @@ class Command(BaseCommand):
             estimated_value=Decimal("110000"),
             deadline=deadline,
         )
-        procurement_services.criteria_set(
+        tender_services.criteria_set(
             tender=tender,
             by=commissioner,
             criteria=[
@@ -505,7 +508,7 @@ class Command(BaseCommand):
             ],
         )
         shares = {1: 50, 3: 30, 6: 20}
-        procurement_services.split_set(
+        tender_services.split_set(
             tender=tender,
             by=commissioner,
             offered=dict.fromkeys(offered),
@@ -524,8 +527,8 @@ class Command(BaseCommand):
         bids = list(evaluated_bids(tender).order_by("price"))
         by_price = sorted(plans)  # the plans' bids, cheapest first, as the bids are ordered
         for evaluator in evaluators:
-            procurement_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
-            procurement_services.declare(
+            evaluation_services.panel_add(tender=tender, evaluator=evaluator, by=commissioner)
+            evaluation_services.declare(
                 tender=tender, by=evaluator, conflict=False, now=after(timedelta(days=1, hours=2))
             )
         PanelMember.objects.filter(tender=tender).update(added_at=after(timedelta(days=1)))
@@ -539,14 +542,14 @@ class Command(BaseCommand):
                         value,
                         f"Demo: {evaluator.first_name}'s reasons for {value} on {line.short}.",
                     )
-                procurement_services.scores_save(tender=tender, bid=bid, by=evaluator, entries=entries)
+                evaluation_services.scores_save(tender=tender, bid=bid, by=evaluator, entries=entries)
             submitted = after(timedelta(days=6 + n, hours=3))
             Score.objects.filter(panel_member__tender=tender, panel_member__evaluator=evaluator).update(
                 updated_at=submitted
             )
-            procurement_services.scores_submit(tender=tender, by=evaluator, now=submitted)
+            evaluation_services.scores_submit(tender=tender, by=evaluator, now=submitted)
         for bid, (_price, scores) in zip(bids, by_price, strict=True):
-            procurement_services.moderate(
+            evaluation_services.moderate(
                 tender=tender,
                 bid=bid,
                 by=commissioner,
@@ -557,11 +560,11 @@ class Command(BaseCommand):
                 now=after(timedelta(days=12)),
             )
         winner = bids[-1]  # the dearest bid scores best on quality and social value: 78.80
-        procurement_services.award(tender=tender, bid=winner, by=commissioner, now=after(timedelta(days=14)))
-        award = procurement_services.award_notice_publish(
+        award_services.award(tender=tender, bid=winner, by=commissioner, now=after(timedelta(days=14)))
+        award = award_services.award_notice_publish(
             tender=tender, by=commissioner, now=after(timedelta(days=15))
         )
-        return procurement_services.contract_enter(
+        return contract_services.contract_enter(
             tender=tender,
             by=commissioner,
             start_date=start,
@@ -586,12 +589,12 @@ class Command(BaseCommand):
         for n, (first, last) in enumerate(periods):
             share = Decimal((last - first).days + 1) / days
             reported = _at(last + timedelta(days=5), 9)
-            report = procurement_services.delivery_report_save(
+            report = delivery_services.delivery_report_save(
                 contract=contract,
                 period_start=first,
                 by=supplier,
                 lines={
-                    k.pk: procurement_services.LineEntry(
+                    k.pk: delivery_services.LineEntry(
                         (k.committed * share * rate).quantize(Decimal("0.01")),
                         "Demo: figures from our records.",
                     )
@@ -603,14 +606,14 @@ class Command(BaseCommand):
             lines = list(report.lines.order_by("kpi__code"))
             for m, line in enumerate(lines):
                 if to_check and n == len(periods) - 1 and m == 0:
-                    procurement_services.line_query(
+                    delivery_services.line_query(
                         line=line,
                         by=commissioner,
                         question="Demo: please attach the payroll extract.",
                         now=checked,
                     )
                 elif not to_check or n < len(periods) - 1 or m < len(lines) - 1:
-                    procurement_services.line_verify(line=line, by=commissioner, now=checked)
+                    delivery_services.line_verify(line=line, by=commissioner, now=checked)
 
     def _print_sign_ins(self) -> None:
         self.stdout.write("Demo sign-ins (local use only), all with the password " + DEMO_PASSWORD + ":")

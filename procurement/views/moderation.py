@@ -7,8 +7,6 @@ selectors in a fixed number of queries, whatever the number of bids, evaluators 
 import re
 from datetime import datetime
 
-from crispy_forms_gds.layout import Field
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,21 +19,17 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from knowsley_sv.audit import audit_trail_for
-from knowsley_sv.forms import gds_helper
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.models import User
-from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import rules, selectors, services
-from .models import ModeratedScore, PanelMember, Score, Tender
-from .views import CommissionerTenderMixin
+from .. import rules
+from ..forms.evaluation import CONSENSUS_WORDS, LineScoresForm, PanelAddForm
+from ..models import ModeratedScore, PanelMember, Score, Tender
+from ..selectors import evaluation as evaluation_selectors
+from ..services import evaluation as evaluation_services
+from .tenders import CommissionerTenderMixin
 
-CHOOSE_EVALUATOR = "Choose the evaluator to add to the panel."
-NOT_AN_EVALUATOR_CHOICE = (
-    "Choose someone from the list: only people with the Evaluator role who are not yet on the panel "
-    "can be added."
-)
-CHOOSE_FROM_SCALE = "{label}: choose one of the scores on the tender's scale."
 READ_ONLY = "The tender is {status}: the consensus scores can no longer change."
 PANEL_ADDED = "{name} is on the panel. They declare any conflict of interest before they see a bid."
 PANEL_REMOVED = "{name} is no longer on the panel."
@@ -49,31 +43,6 @@ def _name(user: User) -> str:
 
 
 # --- The panel ---------------------------------------------------------------------------------------
-class EvaluatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        full = obj.get_full_name()
-        return f"{full} ({obj.username})" if full else obj.username
-
-
-class PanelAddForm(forms.Form):
-    evaluator = EvaluatorChoiceField(
-        queryset=User.objects.none(),
-        label="Evaluator",
-        empty_label="Choose an evaluator",
-        help_text="People with the Evaluator role who are not on this tender's panel yet.",
-        error_messages={"required": CHOOSE_EVALUATOR, "invalid_choice": NOT_AN_EVALUATOR_CHOICE},
-    )
-
-    def __init__(self, *args, tender: Tender, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = (
-            User.objects.filter(groups__name=Role.EVALUATOR, is_active=True)
-            .exclude(panel_seats__tender=tender)
-            .order_by("first_name", "last_name", "username")
-        )
-        self.helper = gds_helper(Field.select("evaluator"), submit="Add to the panel")
-
-
 class PanelView(CommissionerTenderMixin, ServiceFormView):
     """Who is on the panel, their declarations and whether they have submitted; add and remove evaluators."""
 
@@ -85,7 +54,7 @@ class PanelView(CommissionerTenderMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         tender = self.tender
-        members = selectors.panel(tender)
+        members = evaluation_selectors.panel(tender)
         scorers = set(
             Score.objects.filter(panel_member__tender=tender)
             .values_list("panel_member_id", flat=True)
@@ -115,7 +84,7 @@ class PanelView(CommissionerTenderMixin, ServiceFormView):
 
     def perform(self, form):
         evaluator = form.cleaned_data["evaluator"]
-        services.panel_add(tender=self.tender, evaluator=evaluator, by=self.request.user)
+        evaluation_services.panel_add(tender=self.tender, evaluator=evaluator, by=self.request.user)
         messages.success(self.request, PANEL_ADDED.format(name=_name(evaluator)))
         return reverse("procurement:panel", kwargs={"reference": self.tender.reference})
 
@@ -128,7 +97,7 @@ class PanelRemoveView(CommissionerTenderMixin, View):
             PanelMember.objects.select_related("evaluator", "tender"), pk=member_id, tender=self.tender
         )
         try:
-            services.panel_remove(member=member, by=request.user)
+            evaluation_services.panel_remove(member=member, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -149,11 +118,11 @@ class ModerationView(CommissionerTenderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         tender = self.tender
-        problems = services.moderation_problems(tender)
+        problems = evaluation_services.moderation_problems(tender)
         if problems:
             return super().get_context_data(problems=problems, **kwargs)
-        result = selectors.evaluation(tender)
-        scores = selectors.scores_by_line(_active_scores(bid__tender=tender))
+        result = evaluation_selectors.evaluation(tender)
+        scores = evaluation_selectors.scores_by_line(_active_scores(bid__tender=tender))
         rows = [
             {
                 "bid": bid,
@@ -170,55 +139,15 @@ class ModerationView(CommissionerTenderMixin, TemplateView):
         )
 
 
-class ModerationForm(forms.Form):
-    """The consensus score (a point of the tender's scale) and rationale for each line of one bid.
-
-    Rendered by hand (repeating rows); the service decides what is complete enough to save."""
-
-    def __init__(self, *args, lines, scale, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.lines = lines
-        choices = [(str(p.value), p.label) for p in scale]
-        for line in lines:
-            self.fields[f"score_{line.key}"] = forms.ChoiceField(
-                choices=choices,
-                required=False,
-                label=f"Consensus score for {line.label}",
-                error_messages={"invalid_choice": CHOOSE_FROM_SCALE.format(label=line.label)},
-            )
-            self.fields[f"rationale_{line.key}"] = forms.CharField(
-                required=False, label="Rationale", widget=forms.Textarea
-            )
-
-    def entries(self) -> dict[str, tuple[int | None, str]]:
-        data = self.cleaned_data
-        return {
-            line.key: (
-                int(data[f"score_{line.key}"]) if data.get(f"score_{line.key}") else None,
-                data.get(f"rationale_{line.key}", ""),
-            )
-            for line in self.lines
-        }
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's messages name the line ("Q1 Delivery: enter the rationale ..."): put each on that
-        line's rationale or score, and the rest above the form."""
-        for message in error.messages:
-            line = next((ln for ln in self.lines if message.startswith(f"{ln.label}:")), None)
-            if line is None:
-                self.add_error(None, message)
-            elif message == services.RATIONALE_REQUIRED.format(label=line.label):
-                self.add_error(f"rationale_{line.key}", message)
-            else:
-                self.add_error(f"score_{line.key}", message)
-
-    def summary(self) -> list[tuple[str, str]]:
-        """(field id, message) for the error summary, in the order of the page."""
-        items = [("", message) for message in self.non_field_errors()]
-        for line in self.lines:
-            for name in (f"score_{line.key}", f"rationale_{line.key}"):
-                items += [(name, message) for message in self.errors.get(name, [])]
-        return items
+def _rationale_hint(agreed: int | None, flagged: bool) -> str:
+    """What the rationale of a line's consensus score should say."""
+    if agreed is not None:
+        return (
+            f"Every evaluator scored {agreed}. If you keep that score, a rationale is optional; "
+            "if you change it, say why."
+        )
+    settled = ", and how the difference between the evaluators was settled" if flagged else ""
+    return f"Why the panel agreed this score{settled}."
 
 
 class ModerateBidView(CommissionerTenderMixin, TemplateView):
@@ -229,15 +158,15 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
 
     @cached_property
     def bid_ids(self) -> list[int]:
-        return list(selectors.evaluated_bids(self.tender).values_list("pk", flat=True))
+        return list(evaluation_selectors.evaluated_bids(self.tender).values_list("pk", flat=True))
 
     @cached_property
     def bid(self):
-        return get_object_or_404(selectors.evaluated_bids(self.tender), pk=self.kwargs["bid_id"])
+        return get_object_or_404(evaluation_selectors.evaluated_bids(self.tender), pk=self.kwargs["bid_id"])
 
     @cached_property
     def lines(self):
-        return selectors.evaluation_lines(self.tender)
+        return evaluation_selectors.evaluation_lines(self.tender)
 
     @cached_property
     def scale(self):
@@ -250,7 +179,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
     def _not_ready(self, request):
         """Moderation starts when every evaluator has submitted: until then, back to the moderation page
         with the reasons. (A bid of another tender, or not opened, is a 404 before this.)"""
-        problems = services.moderation_problems(self.tender)
+        problems = evaluation_services.moderation_problems(self.tender)
         for problem in problems:
             messages.error(request, problem)
         return redirect("procurement:moderation", reference=self.tender.reference) if problems else None
@@ -267,7 +196,7 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
     @cached_property
     def panel(self) -> dict[str, list[dict]]:
         """Line key -> each active evaluator's name and score (None: not scored)."""
-        members = selectors.active_panel(selectors.panel(self.tender))
+        members = evaluation_selectors.active_panel(evaluation_selectors.panel(self.tender))
         scores = {
             (s.panel_member_id, s.line_key): s
             for s in _active_scores(bid=self.bid, panel_member__tender=self.tender)
@@ -280,44 +209,43 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
     def _values(self, key: str) -> list[int]:
         return [p["score"].value for p in self.panel[key] if p["score"] is not None]
 
-    def _form(self, data=None) -> ModerationForm:
+    def _form(self, data=None) -> LineScoresForm:
         """Each line starts from what was recorded, or else from the score every evaluator agreed."""
         initial = {}
         for line in self.lines:
-            agreed = services.agreed_score(self._values(line.key))
+            agreed = evaluation_services.agreed_score(self._values(line.key))
             if agreed is not None:
-                initial[f"score_{line.key}"] = str(agreed)
+                initial[evaluation_services.score_field(line.key)] = str(agreed)
         for key, m in self.moderated.items():
-            initial[f"score_{key}"] = str(m.value)
-            initial[f"rationale_{key}"] = m.rationale
-        return ModerationForm(data, initial=initial, lines=self.lines, scale=self.scale)
+            initial[evaluation_services.score_field(key)] = str(m.value)
+            initial[evaluation_services.text_field(CONSENSUS_WORDS.text, key)] = m.rationale
+        return LineScoresForm(
+            data, initial=initial, lines=self.lines, scale=self.scale, words=CONSENSUS_WORDS
+        )
 
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or self._form()
         labels = {p.value: p.label for p in self.scale}
         rows = []
-        for line in self.lines:
-            values = self._values(line.key)
-            moderated = self.moderated.get(line.key)
-            score_field = form[f"score_{line.key}"]
+        for fields in form.rows():
+            values = self._values(fields.line.key)
+            moderated = self.moderated.get(fields.line.key)
+            agreed, flagged = evaluation_services.agreed_score(values), rules.spread_flagged(values)
+            fields.hint = _rationale_hint(agreed, flagged)
             rows.append(
                 {
-                    "line": line,
-                    "panel": self.panel[line.key],
-                    "agreed": services.agreed_score(values),
-                    "flagged": rules.spread_flagged(values),
+                    "line": fields.line,
+                    "fields": fields,
+                    "panel": self.panel[fields.line.key],
+                    "flagged": flagged,
                     "moderated": moderated,
                     "moderated_label": labels.get(moderated.value, "") if moderated else "",
-                    "score": score_field,
-                    "score_value": "" if score_field.value() is None else str(score_field.value()),
-                    "rationale": form[f"rationale_{line.key}"],
                 }
             )
         return super().get_context_data(
             bid=self.bid,
             form=form,
             rows=rows,
-            scale=self.scale,
             read_only=self.read_only,
             read_only_message=READ_ONLY.format(status=self.tender.get_status_display().lower()),
             position=self.bid_ids.index(self.bid.pk) + 1,
@@ -337,11 +265,13 @@ class ModerateBidView(CommissionerTenderMixin, TemplateView):
         if form.is_valid():
             entries = form.entries()
             try:
-                services.moderate(tender=self.tender, bid=self.bid, by=request.user, entries=entries)
+                evaluation_services.moderate(
+                    tender=self.tender, bid=self.bid, by=request.user, entries=entries
+                )
             except ValidationError as error:
-                form.add_service_errors(error)
+                add_service_errors(form, error)
             else:
-                remaining = len(self.lines) - selectors.moderated_count(self.bid)
+                remaining = len(self.lines) - evaluation_selectors.moderated_count(self.bid)
                 supplier = self.bid.supplier.name
                 messages.success(
                     request,

@@ -1,38 +1,30 @@
-"""Contracts and the delivery of the social value committed (DESIGN §6).
-
-Who sees what:
-- Commissioners and board members see every contract; a supplier sees only the contracts it holds. Anyone
-  else is refused by role (403); a contract the user may not see is a 404.
-- The holding supplier reports delivery and answers the council's queries. A commissioner of the contract's
-  tender may report on the supplier's behalf, checks (verifies or queries) lines someone else reported, and
-  records performance ratings.
-- Board members, and commissioners of other tenders, see the contract and its reports read-only: posting a
-  report is refused (403), and checking a line or rating the contract is a 404 for them, since it is not
-  theirs to act on.
+"""Delivery (DESIGN §6): a period's report of what was delivered, the council's checks of each line and
+the supplier's answers, performance ratings and evidence downloads. Who may do what: see views/contracts.py.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
-from knowsley_sv import formatting, money
-from knowsley_sv.access import RoleRequiredMixin, user_has_role
+from knowsley_sv import formatting
+from knowsley_sv.access import RoleRequiredMixin
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import delivery, selectors, services
-from .delivery_forms import (
+from .. import delivery
+from ..forms.delivery import (
     EVIDENCE_ACCEPT,
     EVIDENCE_HINT,
     LineAnswerForm,
@@ -41,36 +33,16 @@ from .delivery_forms import (
     parse_quantity,
     plain,
 )
-from .models import Contract, ContractKPI, DeliveryLine, DeliveryReport, Evidence, PerformanceRating
+from ..models import Contract, ContractKPI, DeliveryLine, DeliveryReport, Evidence
+from ..selectors import contracts as contract_selectors
+from ..services import delivery as delivery_services
+from .contracts import CONTRACT_ROLES, ContractMixin, period_label
 
-CONTRACT_ROLES = (Role.COMMISSIONER, Role.BOARD_MEMBER, Role.SUPPLIER)
-
-# The tag says what the colour means, so the status is never carried by colour alone (WCAG 1.4.1)
-STATUS_TEXT = {
-    delivery.GREEN: "Green: on track",
-    delivery.AMBER: "Amber: behind",
-    delivery.RED: "Red: well behind",
-    delivery.NOT_STARTED: "Not started",
-}
-STATUS_CLASS = {
-    delivery.GREEN: "govuk-tag--green",
-    delivery.AMBER: "govuk-tag--yellow",
-    delivery.RED: "govuk-tag--red",
-    delivery.NOT_STARTED: "govuk-tag--grey",
-}
-FILTERS = {delivery.RED: "Red", delivery.AMBER: "Amber", delivery.GREEN: "Green"}
 LINE_STATUS_CLASS = {
     DeliveryLine.Status.PENDING: "govuk-tag--blue",
     DeliveryLine.Status.VERIFIED: "govuk-tag--green",
     DeliveryLine.Status.QUERIED: "govuk-tag--orange",
 }
-REPORTING = {1: "Every month", 3: "Every 3 months (quarterly)", 6: "Every 6 months", 12: "Every year"}
-
-UNKNOWN_STATUS = "There is no status called “{status}”. Showing all contracts."
-RECOVERY = (
-    "Agree a recovery plan with the supplier: {code} is {shortfall} {unit} behind what was expected by now. "
-    "Ask how and by when they will catch up, and check it in the next report."
-)
 READ_ONLY = (
     "You can see this contract's reports, but only the supplier or the tender's commissioners "
     "can change them."
@@ -86,84 +58,10 @@ RATING_SAVED = "The performance rating to {day} is recorded."
 FILES_AGAIN = "Choose the files again: files are not kept when there is a problem with the page."
 
 
-def _period(start: date, end: date) -> str:
-    return f"{formatting.day(start)} to {formatting.day(end)}"
-
-
 def _not_yours(error: ValidationError) -> None:
     """A service's refusal as the contract is not the user's: the same as a contract that is not there."""
     if getattr(error, "code", None) == "not_yours":
         raise Http404("Not your contract") from error
-
-
-# --- Whole-list status, in a fixed number of queries ------------------------------------------------------
-@dataclass
-class ContractRow:
-    contract: Contract
-    status: str | None  # the worst RAG among its KPIs; None when it has none
-    waiting: int  # lines waiting for the council to check
-
-    @property
-    def status_text(self) -> str:
-        return STATUS_TEXT[self.status] if self.status else "No commitments"
-
-    @property
-    def status_class(self) -> str:
-        return STATUS_CLASS[self.status] if self.status else "govuk-tag--grey"
-
-
-def contract_rows(contracts: list[Contract], today: date) -> list[ContractRow]:
-    statuses = selectors.contract_statuses(contracts, today)
-    return [ContractRow(contract=c, status=statuses[c.pk][0], waiting=statuses[c.pk][1]) for c in contracts]
-
-
-# --- Access ---------------------------------------------------------------------------------------------
-class ContractMixin(RoleRequiredMixin):
-    """A contract the user may see (else 404), and what they may do with it."""
-
-    roles = CONTRACT_ROLES
-
-    @cached_property
-    def contract(self) -> Contract:
-        return get_object_or_404(selectors.contracts_visible_to(self.request.user), pk=self.kwargs["pk"])
-
-    @cached_property
-    def tender(self):
-        return self.contract.award.tender
-
-    @cached_property
-    def is_tender_commissioner(self) -> bool:
-        user = self.request.user
-        return user.has_role(Role.COMMISSIONER) and self.tender.commissioners.filter(pk=user.pk).exists()
-
-    @cached_property
-    def is_holder(self) -> bool:
-        user = self.request.user
-        member = getattr(user, "supplier_member", None) if user.has_role(Role.SUPPLIER) else None
-        return member is not None and member.organisation_id == self.contract.award.bid.supplier_id
-
-    @property
-    def can_report(self) -> bool:
-        return self.is_holder or self.is_tender_commissioner
-
-    @cached_property
-    def periods(self) -> dict[date, date]:
-        c = self.contract
-        return dict(delivery.reporting_periods(c.start_date, c.end_date, c.reporting_months))
-
-    def contract_url(self) -> str:
-        return reverse("procurement:contract_detail", kwargs={"pk": self.contract.pk})
-
-    def report_url(self, start: date) -> str:
-        return reverse(
-            "procurement:delivery_report", kwargs={"pk": self.contract.pk, "start": start.isoformat()}
-        )
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("contract", self.contract)
-        kwargs.setdefault("tender", self.tender)
-        kwargs.setdefault("caption", f"{self.tender.reference}: {self.tender.title}")
-        return super().get_context_data(**kwargs)
 
 
 class TenderCommissionerLineMixin(ContractMixin):
@@ -193,111 +91,6 @@ def _line_of(contract: Contract, line_id: int) -> DeliveryLine:
         .prefetch_related("evidence"),
         pk=line_id,
     )
-
-
-# --- Contract list --------------------------------------------------------------------------------------
-class ContractListView(RoleRequiredMixin, ListView):
-    roles = CONTRACT_ROLES
-    template_name = "procurement/delivery/contract_list.html"
-    context_object_name = "rows"
-    paginate_by = 25
-
-    def get(self, request, *args, **kwargs):
-        typed = request.GET.get("status", "").strip().lower()
-        self.status = typed if typed in FILTERS else ""
-        if typed and not self.status:
-            messages.info(request, UNKNOWN_STATUS.format(status=typed[:30]))
-        self.today = timezone.localdate()
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        contracts = selectors.contracts_visible_to(self.request.user).order_by("-start_date", "-pk")
-        if not self.status:
-            return contracts  # paginated in the database; the page's rows are worked out below
-        return [r for r in contract_rows(list(contracts), self.today) if r.status == self.status]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = list(context["page_obj"].object_list)
-        rows = page if self.status else contract_rows(page, self.today)
-        context.update(
-            rows=rows,
-            status=self.status,
-            filters=FILTERS,
-            is_supplier=user_has_role(self.request.user, Role.SUPPLIER),
-        )
-        return context
-
-
-# --- Contract detail ------------------------------------------------------------------------------------
-@dataclass
-class PeriodRow:
-    start: date
-    end: date
-    started: bool
-    report: DeliveryReport | None
-    url: str = ""
-    link: str = ""
-
-    @property
-    def label(self) -> str:
-        return _period(self.start, self.end)
-
-    @property
-    def lines(self) -> str:
-        if self.report is None:
-            return "No report yet" if self.started else "Not started yet"
-        parts = [
-            f"{self.report.n_verified} verified" if self.report.n_verified else "",
-            f"{self.report.n_pending} waiting for checks" if self.report.n_pending else "",
-            f"{self.report.n_queried} queried" if self.report.n_queried else "",
-        ]
-        return ", ".join(p for p in parts if p) or "No lines"
-
-
-class ContractDetailView(ContractMixin, TemplateView):
-    template_name = "procurement/delivery/contract_detail.html"
-
-    def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        performance = selectors.contract_performance(self.contract, today=today)
-        for p in performance:
-            p.status_text, p.status_class = STATUS_TEXT[p.status], STATUS_CLASS[p.status]
-            p.recovery = (
-                RECOVERY.format(
-                    code=p.kpi.code,
-                    shortfall=plain((p.expected - p.delivered).quantize(money.PENNY)),
-                    unit=p.kpi.unit,
-                )
-                if p.status == delivery.RED
-                else ""
-            )
-        reports = {
-            r.period_start: r
-            for r in DeliveryReport.objects.filter(contract=self.contract).annotate(
-                n_verified=Count("lines", filter=Q(lines__status=DeliveryLine.Status.VERIFIED)),
-                n_pending=Count("lines", filter=Q(lines__status=DeliveryLine.Status.PENDING)),
-                n_queried=Count("lines", filter=Q(lines__status=DeliveryLine.Status.QUERIED)),
-            )
-        }
-        can_report = self.can_report
-        periods = []
-        for start, end in self.periods.items():
-            row = PeriodRow(start, end, start <= today, reports.get(start))
-            if row.started and (can_report or row.report):
-                row.url = self.report_url(start)
-                row.link = "View report" if row.report or not can_report else "Report"
-            periods.append(row)
-        return super().get_context_data(
-            performance=performance,
-            recoveries=[p for p in performance if p.recovery],
-            periods=periods,
-            reporting=REPORTING.get(self.contract.reporting_months, ""),
-            ratings=PerformanceRating.objects.filter(contract=self.contract).select_related("recorded_by"),
-            can_rate=self.is_tender_commissioner,
-            today=today,
-            **kwargs,
-        )
 
 
 # --- Delivery report for one period ---------------------------------------------------------------------
@@ -437,7 +230,7 @@ class DeliveryReportView(ContractMixin, TemplateView):
         return super().get_context_data(
             period_start=self.start,
             period_end=self.end,
-            period=_period(self.start, self.end),
+            period=period_label(self.start, self.end),
             started=self.started,
             report=self.report,
             rows=rows,
@@ -447,7 +240,7 @@ class DeliveryReportView(ContractMixin, TemplateView):
             read_only_reason="" if self.can_report else READ_ONLY,
             not_started=""
             if self.started
-            else services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start)),
+            else delivery_services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start)),
             back_url=self.contract_url(),
             general_errors=general_errors,
             field_errors=field_errors,
@@ -463,7 +256,7 @@ class DeliveryReportView(ContractMixin, TemplateView):
         if not self.can_report:
             raise PermissionDenied(READ_ONLY)
         if not self.started:
-            problem = services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start))
+            problem = delivery_services.PERIOD_NOT_STARTED.format(start=formatting.day(self.start))
             return self.render_to_response(self.get_context_data(general_errors=[problem]))
         rows = self._rows(
             typed={
@@ -471,7 +264,7 @@ class DeliveryReportView(ContractMixin, TemplateView):
                 for kpi in self.kpis
             }
         )
-        entries: dict[int, services.LineEntry] = {}
+        entries: dict[int, delivery_services.LineEntry] = {}
         uploads: dict[int, list] = {}
         for row in rows:
             if not row.editable:
@@ -489,29 +282,27 @@ class DeliveryReportView(ContractMixin, TemplateView):
                 elif files or row.notes.strip():
                     row.quantity_error = EVIDENCE_WITHOUT_QUANTITY.format(code=row.kpi.code)
                 continue
-            entries[row.kpi.pk] = services.LineEntry(quantity=quantity, notes=row.notes, files=files)
+            entries[row.kpi.pk] = delivery_services.LineEntry(quantity=quantity, notes=row.notes, files=files)
         problems = [r for r in rows if r.quantity_error]
         general = []
         if not problems and not entries:
             general.append(NOTHING_ENTERED)
         if not problems and not general:
             try:
-                services.delivery_report_save(
+                delivery_services.delivery_report_save(
                     contract=self.contract, period_start=self.start, by=request.user, lines=entries
                 )
             except ValidationError as error:
                 _not_yours(error)
                 general = self._attach(rows, uploads, error)
             else:
-                messages.success(request, REPORT_SAVED.format(period=_period(self.start, self.end)))
+                messages.success(request, REPORT_SAVED.format(period=period_label(self.start, self.end)))
                 return redirect(self.report_url(self.start))
         return self.render_to_response(self.get_context_data(rows=rows, general_errors=general))
 
     @staticmethod
     def _attach(rows: list[KpiRow], uploads: dict[int, list], error: ValidationError) -> list[str]:
         """Put each of the service's messages on the field it is about; the rest go in the summary only."""
-        from pathlib import PurePath
-
         by_code = {r.kpi.code: r for r in rows}
         by_file = {PurePath(f.name).name: r for r in rows for f in uploads.get(r.kpi.pk, [])}
         general = []
@@ -536,29 +327,35 @@ class DeliveryReportView(ContractMixin, TemplateView):
 
 
 # --- Checking a line, and answering a query ---------------------------------------------------------------
-class LineReviewView(TenderCommissionerLineMixin, ServiceFormView):
-    template_name = "procurement/delivery/line_review.html"
-    form_class = LineReviewForm
+class LinePageMixin:
+    """A page about one line: the line, its period, and the way back to its report."""
 
     def get_context_data(self, **kwargs):
         line = self.line
         return super().get_context_data(
             line=line,
-            period=_period(line.report.period_start, line.report.period_end),
+            period=period_label(line.report.period_start, line.report.period_end),
             back_url=self.report_url(line.report.period_start),
-            reviewable=line.status == DeliveryLine.Status.PENDING,
             **kwargs,
         )
 
+
+class LineReviewView(TenderCommissionerLineMixin, LinePageMixin, ServiceFormView):
+    template_name = "procurement/delivery/line_review.html"
+    form_class = LineReviewForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reviewable=self.line.status == DeliveryLine.Status.PENDING, **kwargs)
+
     def perform(self, form):
         line, by = self.line, self.request.user
-        period = _period(line.report.period_start, line.report.period_end)
+        period = period_label(line.report.period_start, line.report.period_end)
         try:
             if form.cleaned_data["decision"] == "verify":
-                services.line_verify(line=line, by=by)
+                delivery_services.line_verify(line=line, by=by)
                 message = LINE_VERIFIED_DONE
             else:
-                services.line_query(line=line, by=by, question=form.cleaned_data["question"])
+                delivery_services.line_query(line=line, by=by, question=form.cleaned_data["question"])
                 message = LINE_QUERIED_DONE
         except ValidationError as error:
             _not_yours(error)
@@ -567,7 +364,7 @@ class LineReviewView(TenderCommissionerLineMixin, ServiceFormView):
         return self.report_url(line.report.period_start)
 
 
-class LineAnswerView(ContractMixin, ServiceFormView):
+class LineAnswerView(ContractMixin, LinePageMixin, ServiceFormView):
     """The holding supplier answers the council's question, and may correct the figure and add evidence."""
 
     roles = (Role.SUPPLIER,)
@@ -580,17 +377,18 @@ class LineAnswerView(ContractMixin, ServiceFormView):
             raise Http404("Not a contract your organisation holds")
         return _line_of(self.contract, self.kwargs["line_id"])
 
-    def get(self, request, *args, **kwargs):
+    def _refusal(self):
+        """Only a queried line can be answered: else back to its report."""
         if self.line.status != DeliveryLine.Status.QUERIED:
-            messages.error(request, services.NOT_QUERIED)
+            messages.error(self.request, delivery_services.NOT_QUERIED)
             return redirect(self.report_url(self.line.report.period_start))
-        return super().get(request, *args, **kwargs)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._refusal() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.line.status != DeliveryLine.Status.QUERIED:
-            messages.error(request, services.NOT_QUERIED)
-            return redirect(self.report_url(self.line.report.period_start))
-        return super().post(request, *args, **kwargs)
+        return self._refusal() or super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "code": self.line.kpi.code, "unit": self.line.kpi.unit}
@@ -598,19 +396,10 @@ class LineAnswerView(ContractMixin, ServiceFormView):
     def get_initial(self):
         return {"quantity": plain(self.line.quantity), "notes": self.line.notes}
 
-    def get_context_data(self, **kwargs):
-        line = self.line
-        return super().get_context_data(
-            line=line,
-            period=_period(line.report.period_start, line.report.period_end),
-            back_url=self.report_url(line.report.period_start),
-            **kwargs,
-        )
-
     def perform(self, form):
         line, data = self.line, form.cleaned_data
         try:
-            services.line_answer(
+            delivery_services.line_answer(
                 line=line,
                 by=self.request.user,
                 answer=data["answer"],
@@ -621,7 +410,7 @@ class LineAnswerView(ContractMixin, ServiceFormView):
         except ValidationError as error:
             _not_yours(error)
             raise
-        period = _period(line.report.period_start, line.report.period_end)
+        period = period_label(line.report.period_start, line.report.period_end)
         messages.success(self.request, ANSWER_SENT.format(code=line.kpi.code, period=period))
         return self.report_url(line.report.period_start)
 
@@ -658,7 +447,7 @@ class RatingView(ContractMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         try:
-            services.rating_record(
+            delivery_services.rating_record(
                 contract=self.contract,
                 by=self.request.user,
                 period_end=data["period_end"],
@@ -680,7 +469,9 @@ class EvidenceDownloadView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         evidence = get_object_or_404(
-            Evidence.objects.filter(line__report__contract__in=selectors.contracts_visible_to(request.user)),
+            Evidence.objects.filter(
+                line__report__contract__in=contract_selectors.contracts_visible_to(request.user)
+            ),
             pk=pk,
         )
         try:

@@ -4,7 +4,6 @@ before submitting their own."""
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -15,15 +14,18 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from knowsley_sv.access import RoleRequiredMixin
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import rules, selectors, services
-from .models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
+from .. import rules
+from ..forms.evaluation import SCORE_WORDS, DeclarationForm, LineScoreFields, LineScoresForm
+from ..models import Commitment, MethodStatement, PanelMember, QualityAnswer, Score, Tender
+from ..selectors import evaluation as evaluation_selectors
+from ..services import evaluation as evaluation_services
 
 EVALUATOR = (Role.EVALUATOR,)
 
-CHOOSE_DECLARATION = "Select whether you have a conflict of interest"
 NO_CONFLICT_DECLARED = "You declared no conflict of interest. You can now score the bids."
 CONFLICT_DECLARED = (
     "You declared a conflict of interest, so you are off this tender's panel. "
@@ -54,19 +56,6 @@ class EvaluatorHomeView(RoleRequiredMixin, TemplateView):
 
 
 # --- Declaration ----------------------------------------------------------------------------------------
-class DeclarationForm(forms.Form):
-    conflict = forms.ChoiceField(
-        label="Do you have a conflict of interest with any of these organisations?",
-        choices=[("no", "I have no conflict of interest"), ("yes", "I have a conflict of interest")],
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_DECLARATION, "invalid_choice": CHOOSE_DECLARATION},
-    )
-    details = forms.CharField(
-        label="Describe the conflict",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Which organisation, and your connection with it: for example, a relative works there.",
-    )
 
 
 class DeclareView(RoleRequiredMixin, ServiceFormView):
@@ -93,14 +82,16 @@ class DeclareView(RoleRequiredMixin, ServiceFormView):
         tender = self.member.tender
         return super().get_context_data(
             tender=tender,
-            bidders=list(selectors.evaluated_bids(tender).values_list("supplier__name", flat=True)),
+            bidders=list(
+                evaluation_selectors.evaluated_bids(tender).values_list("supplier__name", flat=True)
+            ),
             **kwargs,
         )
 
     def perform(self, form):
         conflict = form.cleaned_data["conflict"] == "yes"
         tender = self.member.tender
-        services.declare(
+        evaluation_services.declare(
             tender=tender, by=self.request.user, conflict=conflict, details=form.cleaned_data["details"]
         )
         if conflict:
@@ -112,8 +103,8 @@ class DeclareView(RoleRequiredMixin, ServiceFormView):
 
 # --- Pages behind the declaration -----------------------------------------------------------------------
 class ScoringSeatMixin:
-    """The user's seat on this tender's panel (services.scoring_seat): not on the panel is a 404 (nothing
-    leaks), not yet declared goes to the declaration, a declared conflict is refused."""
+    """The user's seat on this tender's panel (evaluation_services.scoring_seat): not on the panel is a 404
+    (nothing leaks), not yet declared goes to the declaration, a declared conflict is refused."""
 
     pending_to_declare = True  # else a pending evaluator gets `pending_refusal`
     pending_refusal = ""
@@ -121,14 +112,14 @@ class ScoringSeatMixin:
     def dispatch(self, request, *args, **kwargs):
         self.tender = get_object_or_404(Tender, reference=kwargs["reference"])
         try:
-            self.member = services.scoring_seat(self.tender, request.user)
+            self.member = evaluation_services.scoring_seat(self.tender, request.user)
         except ValidationError as error:
             if error.code == "declare_first":
                 if not self.pending_to_declare:
                     raise PermissionDenied(self.pending_refusal) from None
                 return redirect("procurement:declare", reference=self.tender.reference)
             if error.code == "conflicted":
-                raise PermissionDenied(services.CONFLICTED) from None
+                raise PermissionDenied(evaluation_services.CONFLICTED) from None
             raise Http404("Not on this tender's panel") from None
         self.member.tender = self.tender
         return super().dispatch(request, *args, **kwargs)
@@ -147,7 +138,7 @@ class ScoringSeatMixin:
 def _state_text(tender: Tender) -> str:
     if tender.status == Tender.Status.AWARDED:
         return EVALUATION_FINISHED
-    return services.NOT_EVALUATING.format(status=tender.get_status_display().lower())
+    return evaluation_services.NOT_EVALUATING.format(status=tender.get_status_display().lower())
 
 
 class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
@@ -159,14 +150,14 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = {"evaluating": self.evaluating, "state": _state_text(self.tender)}
         if self.evaluating:
-            lines = selectors.evaluation_lines(self.tender)
+            lines = evaluation_selectors.evaluation_lines(self.tender)
             done = dict(
                 Score.objects.filter(panel_member=self.member)
                 .values("bid_id")
                 .annotate(n=Count("pk"))
                 .values_list("bid_id", "n")
             )
-            rows = [(bid, done.get(bid.pk, 0)) for bid in selectors.evaluated_bids(self.tender)]
+            rows = [(bid, done.get(bid.pk, 0)) for bid in evaluation_selectors.evaluated_bids(self.tender)]
             context |= {
                 "scale": list(self.tender.scale.all()),
                 "line_count": len(lines),
@@ -177,7 +168,7 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.scores_submit(tender=self.tender, by=request.user)
+            evaluation_services.scores_submit(tender=self.tender, by=request.user)
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(errors=error.messages))
         messages.success(request, SCORES_SUBMITTED)
@@ -188,26 +179,13 @@ class EvaluateTenderView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 class ScoreRow:
     """One line of the score page: what the bid says on it, and the evaluator's score and justification."""
 
-    line: selectors.Line
-    options: list[dict]
-    value: str  # the chosen scale value, as typed (kept through errors)
-    justification: str
+    fields: LineScoreFields
     answer: str = ""  # the quality answer or the method statement
     commitments: list = field(default_factory=list)
-    score_error: str = ""
-    justification_error: str = ""
 
     @property
-    def score_id(self) -> str:
-        return f"score_{self.line.key}"
-
-    @property
-    def justification_id(self) -> str:
-        return f"justification_{self.line.key}"
-
-    @property
-    def chosen(self) -> dict | None:
-        return next((o for o in self.options if o["checked"]), None)
+    def line(self) -> evaluation_selectors.Line:
+        return self.fields.line
 
 
 class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
@@ -219,7 +197,7 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
 
     @cached_property
     def bids(self) -> list:
-        return list(selectors.evaluated_bids(self.tender))
+        return list(evaluation_selectors.evaluated_bids(self.tender))
 
     @cached_property
     def bid(self):
@@ -229,108 +207,77 @@ class ScoreBidView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
         return found
 
     @cached_property
-    def lines(self) -> list[selectors.Line]:
-        return selectors.evaluation_lines(self.tender)
+    def lines(self) -> list[evaluation_selectors.Line]:
+        return evaluation_selectors.evaluation_lines(self.tender)
 
     @property
     def editable(self) -> bool:
         return self.member.can_score and self.evaluating
 
-    def _posted(self, data) -> dict[str, tuple[str, str]]:
-        return {
-            line.key: (data.get(f"score_{line.key}", "").strip(), data.get(f"justification_{line.key}", ""))
-            for line in self.lines
-        }
-
-    def _rows(self, typed: dict[str, tuple[str, str]] | None, problems: list[str]):
+    def _form(self, data=None) -> LineScoresForm:
+        """The evaluator's own scores, and only theirs; or what they typed."""
+        initial = {}
+        if data is None:
+            for s in Score.objects.filter(panel_member=self.member, bid=self.bid):
+                initial[evaluation_services.score_field(s.line_key)] = str(s.value)
+                initial[evaluation_services.text_field(SCORE_WORDS.text, s.line_key)] = s.justification
         scale = list(self.tender.scale.all())
+        return LineScoresForm(data, initial=initial, lines=self.lines, scale=scale, words=SCORE_WORDS)
+
+    def _rows(self, form: LineScoresForm) -> list[ScoreRow]:
         answers = {a.criterion_id: a.text for a in QualityAnswer.objects.filter(bid=self.bid)}
         methods = {m.outcome_id: m.text for m in MethodStatement.objects.filter(bid=self.bid)}
         commitments: dict[int, list] = {}
         for c in Commitment.objects.filter(bid=self.bid).select_related("indicator"):
             commitments.setdefault(c.indicator.outcome_id, []).append(c)
-        if typed is None:  # the evaluator's own scores, and only theirs
-            own = {s.line_key: s for s in Score.objects.filter(panel_member=self.member, bid=self.bid)}
-            typed = {key: (str(s.value), s.justification) for key, s in own.items()}
         rows = []
-        for line in self.lines:
-            value, text = typed.get(line.key, ("", ""))
-            base = f"score_{line.key}"
-            options = [
-                {
-                    "point": point,
-                    "id": base if n == 0 else f"{base}-{n + 1}",
-                    "checked": value == str(point.value),
-                }
-                for n, point in enumerate(scale)
-            ]
-            row = ScoreRow(line, options, value, text)
+        for fields in form.rows():
+            row, line = ScoreRow(fields), fields.line
             if line.criterion is not None:
                 row.answer = answers.get(line.criterion.pk, "")
             else:
                 row.answer = methods.get(line.share.outcome_id, "")
                 row.commitments = commitments.get(line.share.outcome_id, [])
             rows.append(row)
-        general = self._attach(rows, problems)
-        return rows, general
+        return rows
 
-    @staticmethod
-    def _attach(rows: list[ScoreRow], problems: list[str]) -> list[str]:
-        """Put each service message on its line's field; the rest stay for the summary only."""
-        general = []
-        for message in problems:
-            row = next((r for r in rows if message.startswith(f"{r.line.label}:")), None)
-            if row is None:
-                general.append(message)
-            elif message == services.JUSTIFICATION_REQUIRED.format(label=row.line.label):
-                row.justification_error = message
-            else:
-                row.score_error = message
-        return general
-
-    def get_context_data(self, typed=None, problems=(), **kwargs):
-        rows, general = self._rows(typed, list(problems))
-        summary = []
-        for r in rows:
-            if r.score_error:
-                summary.append((f"#{r.score_id}", r.score_error))
-            if r.justification_error:
-                summary.append((f"#{r.justification_id}", r.justification_error))
+    def get_context_data(self, form=None, **kwargs):
+        form = form or self._form()
         position = self.bids.index(self.bid)
         return super().get_context_data(
             bid=self.bid,
             position=position + 1,
             bid_count=len(self.bids),
             is_last=position == len(self.bids) - 1,
-            rows=rows,
+            form=form,
+            rows=self._rows(form),
             editable=self.editable,
-            general_errors=general,
-            field_errors=summary,
-            has_errors=bool(general or summary),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        typed = self._posted(request.POST)
-        # ASCII digits only: str.isdigit() is true of "٣" (read as 3) and "²" (which int() refuses: a 500).
-        entries = {
-            key: (int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else None, text)
-            for key, (value, text) in typed.items()
-        }
-        try:
-            services.scores_save(tender=self.tender, bid=self.bid, by=request.user, entries=entries)
-        except ValidationError as error:
-            return self.render_to_response(self.get_context_data(typed=typed, problems=error.messages))
-        messages.success(request, SCORES_SAVED.format(supplier=self.bid.supplier.name))
-        if "next" in request.POST:
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                evaluation_services.scores_save(
+                    tender=self.tender, bid=self.bid, by=request.user, entries=form.entries()
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, SCORES_SAVED.format(supplier=self.bid.supplier.name))
+                return redirect(self._next_url())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def _next_url(self) -> str:
+        if "next" in self.request.POST:
             position = self.bids.index(self.bid)
             if position + 1 < len(self.bids):
-                return redirect(
+                return reverse(
                     "procurement:score_bid",
-                    reference=self.tender.reference,
-                    bid_id=self.bids[position + 1].pk,
+                    kwargs={"reference": self.tender.reference, "bid_id": self.bids[position + 1].pk},
                 )
-        return redirect("procurement:evaluate", reference=self.tender.reference)
+        return reverse("procurement:evaluate", kwargs={"reference": self.tender.reference})
 
 
 class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
@@ -348,23 +295,23 @@ class PanelScoresView(RoleRequiredMixin, ScoringSeatMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        members = selectors.panel(self.tender)
+        members = evaluation_selectors.panel(self.tender)
         order = {m.pk: n for n, m in enumerate(members)}
         names = {m.pk: _name(m.evaluator) for m in members}
-        active = selectors.active_panel(members)
+        active = evaluation_selectors.active_panel(members)
         still_scoring = [m for m in members if m.declaration == PanelMember.Declaration.PENDING] + [
             m for m in active if m.submitted_at is None
         ]
-        grouped = selectors.scores_by_line(
+        grouped = evaluation_selectors.scores_by_line(
             Score.objects.filter(
                 bid__tender=self.tender,
                 panel_member__declaration=PanelMember.Declaration.NO_CONFLICT,
                 panel_member__submitted_at__isnull=False,
             )
         )
-        lines = selectors.evaluation_lines(self.tender)
+        lines = evaluation_selectors.evaluation_lines(self.tender)
         sections = []
-        for bid in selectors.evaluated_bids(self.tender):
+        for bid in evaluation_selectors.evaluated_bids(self.tender):
             groups = []
             for line in lines:
                 scores = sorted(grouped.get((bid.pk, line.key), []), key=lambda s: order[s.panel_member_id])

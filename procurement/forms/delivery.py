@@ -12,21 +12,21 @@ from django.utils.html import escape
 from knowsley_sv import formatting
 from knowsley_sv.forms import GovDateField, NumberRefused, gds_helper, parse_number
 
-from . import services
-from .models import PerformanceRating
+from ..models import PerformanceRating
+from ..services import delivery as delivery_services
 
 LARGEST = Decimal(10) ** 12  # DeliveryLine.quantity: 14 digits, 2 of them decimals
 
 QUANTITY_INVALID = "Enter the quantity for {code} as a number, like 12 or 2.5"
 QUANTITY_PLACES = "Enter the quantity for {code} to no more than 2 decimal places"
 QUANTITY_REQUIRED = "Enter the quantity delivered for {code}"
-QUANTITY_NEGATIVE = services.QUANTITY_NEGATIVE  # the service's own words, as before
+QUANTITY_NEGATIVE = delivery_services.QUANTITY_NEGATIVE  # the service's own words, as before
 QUANTITY_TOO_BIG = "The quantity for {code} must be 999,999,999,999 or less"
 CHOOSE_DECISION = "Select whether to verify or query the line"
 PERIOD_END_REQUIRED = "Enter the last day of the year you are rating"
 PERIOD_END_NOT_REAL = "The last day of the year rated must be a real date"
 
-EVIDENCE_ACCEPT = ",".join(sorted(services.EVIDENCE_TYPES))
+EVIDENCE_ACCEPT = ",".join(sorted(delivery_services.EVIDENCE_TYPES))
 EVIDENCE_HINT = (
     "PDF, PNG, JPEG, CSV, text, Word or Excel files, each 10 MB or smaller. You can choose several."
 )
@@ -114,7 +114,7 @@ class LineReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "query" and not cleaned.get("question", "").strip():
-            self.add_error("question", services.QUESTION_REQUIRED)
+            self.add_error("question", delivery_services.QUESTION_REQUIRED)
         return cleaned
 
 
@@ -122,7 +122,7 @@ class LineAnswerForm(forms.Form):
     answer = forms.CharField(
         label="Your answer to the council's question",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": services.ANSWER_REQUIRED},
+        error_messages={"required": delivery_services.ANSWER_REQUIRED},
     )
     notes = forms.CharField(
         label="Evidence notes",
@@ -160,13 +160,16 @@ class RatingForm(forms.Form):
         label="How has the supplier performed?",
         choices=PerformanceRating.Rating.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": services.RATING_REQUIRED, "invalid_choice": services.RATING_REQUIRED},
+        error_messages={
+            "required": delivery_services.RATING_REQUIRED,
+            "invalid_choice": delivery_services.RATING_REQUIRED,
+        },
     )
     notes = forms.CharField(
         label="Why this rating",
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The evidence for it, in plain words. The supplier can see this.",
-        error_messages={"required": services.RATING_NOTES_REQUIRED},
+        error_messages={"required": delivery_services.RATING_NOTES_REQUIRED},
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,17 +1,14 @@
+"""Forms of the tender builder: details and deadline, weights and scale, criteria, the social value split,
+and the reason for withdrawing or cancelling."""
+
 from crispy_forms_gds.layout import HTML, Field, Fixed, Fluid, Size
 from django import forms
-from django.utils.html import escape
 
 from knowsley_sv import formatting
-from knowsley_sv.forms import (
-    AmountField,
-    GovDateField,
-    QuantityField,
-    WholeNumberField,
-    gds_helper,
-)
+from knowsley_sv.forms import AmountField, GovDateField, QuantityField, WholeNumberField, gds_helper
 
-from .models import Tender
+from .. import rules
+from ..models import Tender
 
 
 def weight_field(label: str) -> WholeNumberField:
@@ -99,10 +96,8 @@ class WeightsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .rules import SCORING_SCALES
-
         self.fields["price_formula"].choices = list(Tender.PriceFormula.choices)
-        self.fields["scale"].choices = [(key, label) for key, (label, _) in SCORING_SCALES.items()]
+        self.fields["scale"].choices = [(key, label) for key, (label, _) in rules.SCORING_SCALES.items()]
         self.fields["price_formula"].help_text = (
             "Relative to the lowest: price weight × lowest price ÷ bid price. Proportional deviation: price "
             "weight × (1 − (bid − lowest) ÷ lowest), never below 0."
@@ -119,8 +114,6 @@ class WeightsForm(forms.ModelForm):
         )
 
     def clean(self):
-        from . import rules
-
         cleaned = super().clean()
         weights = [cleaned.get(n) for n in ("price_weight", "quality_weight", "social_value_weight")]
         if None not in weights:
@@ -250,183 +243,3 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, submit: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.textarea("reason"), submit=submit)
-
-
-class AccountChecksMixin:
-    """A new account's username must be free and its password strong enough (Django's validators)."""
-
-    def clean_username(self):
-        from knowsley_sv.models import User
-
-        username = self.cleaned_data["username"].strip()
-        if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That username is taken: choose another")
-        return username
-
-    def clean(self):
-        from django.contrib.auth.password_validation import validate_password
-
-        cleaned = super().clean()
-        if cleaned.get("password"):
-            try:
-                validate_password(cleaned["password"])
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
-
-
-class SupplierUserForm(AccountChecksMixin, forms.Form):
-    """A colleague's account, added by a supplier's user."""
-
-    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter their first name"})
-    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter their last name"})
-    email = forms.EmailField(
-        error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address like name@example.com",
-        }
-    )
-    username = forms.CharField(max_length=150, error_messages={"required": "Choose a username for them"})
-    password = forms.CharField(
-        label="Temporary password",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. Give it to them in person or by phone, not by email.",
-        error_messages={"required": "Choose a temporary password"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
-            Field.text("first_name", field_width=Fluid.ONE_HALF),
-            Field.text("last_name", field_width=Fluid.ONE_HALF),
-            Field.text("email", field_width=Fluid.TWO_THIRDS),
-            Field.text("username", field_width=Fluid.ONE_HALF),
-            Field.text("password", field_width=Fluid.ONE_HALF),
-            submit="Add colleague",
-        )
-
-
-class SupplierRegistrationForm(AccountChecksMixin, forms.Form):
-    """A supplier's first user and organisation, in one step."""
-
-    first_name = forms.CharField(max_length=150, error_messages={"required": "Enter your first name"})
-    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter your last name"})
-    email = forms.EmailField(
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address like name@example.com",
-        }
-    )
-    username = forms.CharField(max_length=150, error_messages={"required": "Choose a username"})
-    password = forms.CharField(
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters.",
-        error_messages={"required": "Choose a password"},
-    )
-    organisation = forms.CharField(
-        label="Organisation name",
-        max_length=200,
-        error_messages={"required": "Enter your organisation's name"},
-    )
-    sector = forms.ChoiceField(widget=forms.RadioSelect, error_messages={"required": "Select your sector"})
-    size = forms.ChoiceField(
-        widget=forms.RadioSelect, error_messages={"required": "Select your organisation's size"}
-    )
-    postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
-    is_local = forms.BooleanField(label="We are based in Knowsley", required=False)
-
-    def __init__(self, *args, **kwargs):
-        from outcomes.models import Organisation
-
-        super().__init__(*args, **kwargs)
-        self.fields["sector"].choices = Organisation.Sector.choices
-        self.fields["size"].choices = Organisation.Size.choices
-        self.helper = gds_helper(
-            HTML('<h2 class="govuk-heading-m">You</h2>'),
-            Field.text("first_name", field_width=Fluid.ONE_HALF),
-            Field.text("last_name", field_width=Fluid.ONE_HALF),
-            Field.text("email", field_width=Fluid.TWO_THIRDS),
-            Field.text("username", field_width=Fluid.ONE_HALF),
-            Field.text("password", field_width=Fluid.ONE_HALF),
-            HTML('<h2 class="govuk-heading-m">Your organisation</h2>'),
-            Field.text("organisation", field_width=Fluid.TWO_THIRDS),
-            Field.radios("sector", legend_size=Size.SMALL, small=True),
-            Field.radios("size", legend_size=Size.SMALL, small=True),
-            Field.text("postcode", field_width=Fixed.TEN),
-            Field.checkbox("is_local", small=True),
-            submit="Register",
-        )
-
-    def clean_organisation(self):
-        from outcomes.models import Organisation
-
-        name = self.cleaned_data["organisation"].strip()
-        if Organisation.objects.filter(name__iexact=name).exists():
-            raise forms.ValidationError(
-                "An organisation with this name is already registered: ask a colleague there to add you"
-            )
-        return name
-
-
-class BidForm(forms.Form):
-    """A whole bid on one page: price, an answer per criterion, and per outcome a method statement and
-    quantities of the offered indicators. Saving keeps a draft; submitting needs it complete."""
-
-    price = AmountField(name="the bid price", example="£420,000", label="Total price (£)", required=False)
-
-    def __init__(self, *args, criteria, sections, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria, self.sections = criteria, sections
-        layout = [Field.text("price", field_width=Fixed.TEN)]
-        if criteria:
-            layout.append(HTML('<h2 class="govuk-heading-m">Quality</h2>'))
-        for c in criteria:
-            name = f"answer_{c.pk}"
-            self.fields[name] = forms.CharField(
-                label=escape(f"Q{c.number} {c.title}"),
-                help_text=escape(c.question),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 5}),
-            )
-            layout.append(Field.textarea(name, label_size=Size.SMALL))
-        if sections:
-            layout.append(HTML('<h2 class="govuk-heading-m">Social value</h2>'))
-        for section in sections:
-            outcome = section["outcome"]
-            method = f"method_{outcome.pk}"
-            self.fields[method] = forms.CharField(
-                label=escape(f"How you will deliver outcome {outcome.number}: {outcome.title}"),
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 4}),
-            )
-            layout.append(Field.textarea(method, label_size=Size.SMALL))
-            for item in section["indicators"]:
-                indicator = item.indicator
-                name = f"quantity_{indicator.pk}"
-                self.fields[name] = QuantityField(
-                    name=f"the quantity for {indicator.code}",
-                    example="12",
-                    label=escape(formatting.with_unit(f"{indicator.code} {indicator.name}", indicator.unit)),
-                    help_text=f"Target: {item.target}" if item.target is not None else "",
-                    required=False,
-                )
-                layout.append(Field.text(name, field_width=Fixed.TEN))
-        self.helper = gds_helper(*layout)
-        self.helper.layout.fields.pop()  # the page has its own two buttons: save, and submit
-        self.helper.form_tag = False
-
-    def content(self):
-        from .services import BidContent
-
-        data = self.cleaned_data
-        return BidContent(
-            price=data.get("price"),
-            answers={c.pk: data.get(f"answer_{c.pk}", "") for c in self.criteria},
-            methods={s["outcome"].pk: data.get(f"method_{s['outcome'].pk}", "") for s in self.sections},
-            commitments={
-                item.indicator.pk: data[f"quantity_{item.indicator.pk}"]
-                for s in self.sections
-                for item in s["indicators"]
-                if data.get(f"quantity_{item.indicator.pk}") is not None
-            },
-        )

@@ -3,8 +3,6 @@
 
 from decimal import Decimal
 
-from crispy_forms_gds.layout import Field, Fixed, Size
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -18,24 +16,22 @@ from django.views.generic import TemplateView
 
 from knowsley_sv import formatting
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
-from knowsley_sv.forms import AmountField, GovDateField, add_service_errors, gds_helper
+from knowsley_sv.forms import add_service_errors
 from knowsley_sv.roles import Role
-from knowsley_sv.views import ServiceFormView
 
-from . import exports, selectors, services
-from .models import Award, Bid, Tender
-from .pdf import pdf_response
-from .views import CommissionerTenderMixin
+from .. import exports
+from ..forms.award import AwardForm
+from ..models import Award, Bid, Tender
+from ..pdf import pdf_response
+from ..selectors import evaluation as evaluation_selectors
+from ..services import award as award_services
+from ..services import suppliers as supplier_services
+from .tenders import CommissionerTenderMixin
 
-CHOOSE_BID = "Choose the bid to award"
-NOT_A_COMPLIANT_CHOICE = "Choose one of the compliant bids listed"
 REPORT_NOT_READY = (
     "The report can be downloaded once every line of every bid is moderated: {count} still to moderate."
 )
 NO_BIDS_TO_REPORT = "There are no opened bids to report on yet."
-START_DATE_REQUIRED = "Enter the date the contract starts"
-END_DATE_REQUIRED = "Enter the date the contract ends"
-VALUE_REQUIRED = "Enter the contract value in pounds"
 
 PRICE_FORMULA_EXPLAINED = {
     Tender.PriceFormula.RELATIVE_TO_LOWEST: "price weight × lowest compliant price ÷ bid price",
@@ -57,7 +53,7 @@ class ReportView(CommissionerTenderMixin, TemplateView):
     template_name = "procurement/award/report.html"
 
     def get_context_data(self, **kwargs):
-        evaluation = selectors.evaluation(self.tender)
+        evaluation = evaluation_selectors.evaluation(self.tender)
         rows = exports.report_rows(evaluation) if evaluation.complete else []
         return super().get_context_data(
             evaluation=evaluation,
@@ -76,7 +72,7 @@ class ReportExportView(CommissionerTenderMixin, View):
     format = "csv"
 
     def get(self, request, reference):
-        evaluation = selectors.evaluation(self.tender)
+        evaluation = evaluation_selectors.evaluation(self.tender)
         if not evaluation.complete:
             messages.error(
                 request,
@@ -95,48 +91,6 @@ class ReportExportView(CommissionerTenderMixin, View):
 
 
 # --- Award -----------------------------------------------------------------------------------------------
-class AwardForm(forms.Form):
-    bid = forms.TypedChoiceField(
-        label="Which bid do you award the contract to?",
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_BID, "invalid_choice": NOT_A_COMPLIANT_CHOICE},
-    )
-    reason = forms.CharField(
-        label="Reason",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=(
-            "Needed when you do not award the top-ranked bid, or when the top bids are tied. "
-            "Every bidder's assessment summary shows it."
-        ),
-    )
-
-    def __init__(self, *args, evaluation: selectors.Evaluation, **kwargs):
-        super().__init__(*args, **kwargs)
-        ranked = [(bid, result) for bid, result in evaluation.ranked() if result.compliant]
-        self.bids = {bid.pk: bid for bid, _ in ranked}
-        self.fields["bid"].choices = [
-            (
-                bid.pk,
-                f"{bid.supplier.name} — total {result.total}, rank {result.rank}"
-                + (" (tied)" if result.tied else ""),
-            )
-            for bid, result in ranked
-        ]
-        if ranked:
-            self.initial.setdefault("bid", ranked[0][0].pk)
-        self.helper = gds_helper(
-            Field.radios("bid", legend_size=Size.MEDIUM),
-            Field.textarea("reason", rows=4),
-            submit="Continue",
-        )
-
-    @property
-    def chosen(self) -> Bid:
-        return self.bids[self.cleaned_data["bid"]]
-
-
 class AwardMixin(CommissionerTenderMixin):
     @cached_property
     def award(self) -> Award | None:
@@ -178,7 +132,7 @@ class AwardView(AwardMixin, TemplateView):
                 "contract": getattr(self.award, "contract", None),
             }
         else:
-            evaluation = kwargs.pop("evaluation", None) or selectors.evaluation(self.tender)
+            evaluation = kwargs.pop("evaluation", None) or evaluation_selectors.evaluation(self.tender)
             context |= {"evaluation": evaluation}
             if evaluation.complete:
                 context.setdefault("form", kwargs.pop("form", None) or AwardForm(evaluation=evaluation))
@@ -186,9 +140,9 @@ class AwardView(AwardMixin, TemplateView):
 
     def post(self, request, reference):
         if self.award:
-            messages.error(request, services.AWARDED_ALREADY)
+            messages.error(request, award_services.AWARDED_ALREADY)
             return redirect(self.award_url())
-        evaluation = selectors.evaluation(self.tender)
+        evaluation = evaluation_selectors.evaluation(self.tender)
         if not evaluation.complete:
             return redirect(self.award_url())
         form = AwardForm(request.POST, evaluation=evaluation)
@@ -196,12 +150,12 @@ class AwardView(AwardMixin, TemplateView):
             return self._check(form, evaluation)
         if form.is_valid():
             try:
-                services.award(
+                award_services.award(
                     tender=self.tender, bid=form.chosen, by=request.user, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
                 if getattr(error, "code", None) == "awarded":  # a second submission got there first
-                    messages.error(request, services.AWARDED_ALREADY)
+                    messages.error(request, award_services.AWARDED_ALREADY)
                     return redirect(self.award_url())
                 add_service_errors(form, error)
             else:
@@ -213,11 +167,11 @@ class AwardView(AwardMixin, TemplateView):
                 return redirect(self.award_url())
         return self.render_to_response(self.get_context_data(form=form, evaluation=evaluation))
 
-    def _check(self, form: AwardForm, evaluation: selectors.Evaluation):
+    def _check(self, form: AwardForm, evaluation: evaluation_selectors.Evaluation):
         """Before the award, which cannot be undone: the choice to check and confirm, or change."""
         reason = form.cleaned_data["reason"].strip()
         try:
-            result = services.award_check(evaluation=evaluation, bid=form.chosen, reason=reason)
+            result = award_services.award_check(evaluation=evaluation, bid=form.chosen, reason=reason)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -239,7 +193,7 @@ class AwardNoticeView(AwardMixin, View):
 
     def post(self, request, reference):
         try:
-            award = services.award_notice_publish(tender=self.tender, by=request.user)
+            award = award_services.award_notice_publish(tender=self.tender, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -249,90 +203,6 @@ class AwardNoticeView(AwardMixin, View):
                 f"{formatting.day(award.standstill_ends, weekday=True)}.",
             )
         return redirect(self.award_url())
-
-
-# --- Contract --------------------------------------------------------------------------------------------
-class ContractForm(forms.Form):
-    start_date = GovDateField(
-        name="the start date",
-        label="Start date",
-        help_text="For example, 1 4 2027",
-        required_message=START_DATE_REQUIRED,
-    )
-    end_date = GovDateField(
-        name="the end date",
-        label="End date",
-        help_text="For example, 31 3 2030",
-        required_message=END_DATE_REQUIRED,
-    )
-    value = AmountField(
-        name="the contract value",
-        example="£125,000",
-        label="Contract value (£)",
-        help_text="The whole value over the contract's term. It starts as the awarded bid's price.",
-        error_messages={"required": VALUE_REQUIRED},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
-            Field("start_date"),
-            Field("end_date"),
-            Field.text("value", field_width=Fixed.TEN),
-            submit="Enter the contract",
-        )
-
-
-class ContractView(AwardMixin, ServiceFormView):
-    """After the standstill: the contract's dates and value (the service refuses it before)."""
-
-    template_name = "procurement/award/contract.html"
-    form_class = ContractForm
-
-    def _refusal(self):
-        if self.award is None:
-            messages.error(self.request, services.NOT_AWARDED)
-            return redirect(self.award_url())
-        if getattr(self.award, "contract", None) is not None:
-            messages.error(self.request, services.CONTRACT_ALREADY)
-            return redirect(self.award_url())
-        return None
-
-    def get(self, request, *args, **kwargs):
-        return self._refusal() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self._refusal() or super().post(request, *args, **kwargs)
-
-    def get_initial(self):
-        return {"value": self.award.bid.price}
-
-    def get_context_data(self, **kwargs):
-        ends = self.award.standstill_ends
-        return super().get_context_data(
-            heading="Enter the contract",
-            back_url=self.award_url(),
-            award=self.award,
-            standstill_ends=formatting.day(ends, weekday=True) if ends else "",
-            standstill_over=bool(ends and timezone.localdate() > ends),
-            **kwargs,
-        )
-
-    def perform(self, form):
-        data = form.cleaned_data
-        contract = services.contract_enter(
-            tender=self.tender,
-            by=self.request.user,
-            start_date=data["start_date"],
-            end_date=data["end_date"],
-            value=data["value"],
-        )
-        messages.success(
-            self.request,
-            f"The contract is entered: {contract.start_date:%-d %B %Y} to {contract.end_date:%-d %B %Y}, "
-            f"{formatting.money(contract.value)}.",
-        )
-        return self.award_url()
 
 
 # --- Assessment summaries --------------------------------------------------------------------------------
@@ -414,7 +284,7 @@ class AssessmentSummaryView(RoleRequiredMixin, TemplateView):
         if not user_has_role(user, Role.SUPPLIER):
             return False
         try:
-            organisation = services.supplier_of(user)
+            organisation = supplier_services.supplier_of(user)
         except ValidationError:
             return False
         return Bid.objects.filter(pk=self.kwargs["bid_id"], tender=tender, supplier=organisation).exists()

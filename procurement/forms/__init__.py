@@ -1,0 +1,1 @@
+"""Forms, by stage: tenders, suppliers, bids, evaluation, award, contracts, delivery."""

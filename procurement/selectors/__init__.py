@@ -1,0 +1,1 @@
+"""Reads for pages, by stage: tenders, bids, evaluation, contracts, delivery."""

@@ -1,0 +1,1 @@
+"""Writes with rules, by stage: tenders, bids, suppliers, evaluation, award, contracts, delivery."""
