@@ -52,15 +52,7 @@ def _function(dotted: str):
     return getattr(importlib.import_module(module), name, None)
 
 
-APPS = [
-    "knowsley_sv",
-    "outcomes",
-    "consultation",
-    pytest.param(
-        "procurement",
-        marks=pytest.mark.xfail(strict=True, reason="procurement's table is written with the split"),
-    ),
-]
+APPS = ["knowsley_sv", "outcomes", "consultation", "procurement"]
 
 
 @pytest.mark.parametrize("app", APPS)
@@ -69,6 +61,6 @@ def test_every_service_of_the_app_is_in_its_bump_table(app):
     assert not missing, f"not in tests/{app}/test_cache_bumps.py: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("app", ["knowsley_sv", "outcomes", "consultation"])
+@pytest.mark.parametrize("app", APPS)
 def test_every_name_in_a_table_is_a_function_of_ours(app):
     assert tabled(app) and all(inspect.isfunction(_function(dotted)) for dotted in tabled(app))

@@ -16,6 +16,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from procurement.models import DeliveryLine, PanelMember
 from procurement.retention import evidence_after_contract
+from procurement.selectors import evaluation as evaluation_selectors
 from procurement.services import award as award_services
 from procurement.services import bids as bid_services
 from procurement.services import contracts as contract_services
@@ -330,6 +331,82 @@ def storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path)},
         },
     }
+
+
+# --- The services modules' reads: each is called once and must write nothing -------------------------------
+def _moderated(by):
+    tender = _scored(by)
+    moderate_all(tender, by)
+    return tender
+
+
+def _seated(by):
+    tender = worked_example_tender(by)
+    return tender, panel_of(tender, by, count=1)[0]
+
+
+READ_ROWS = {
+    "award.award_check": lambda by: (
+        lambda t: (
+            lambda: award_services.award_check(
+                evaluation=evaluation_selectors.evaluation(t),
+                bid=bids_by_supplier(t)["Gamma Works"],
+                reason="",
+            )
+        )
+    )(_moderated(by)),
+    "award.bank_holidays": lambda by: award_services.bank_holidays,
+    "evaluation.agreed_score": lambda by: lambda: evaluation_services.agreed_score([60, 60]),
+    "evaluation.evaluating_tender": lambda by: (
+        lambda t: lambda: evaluation_services.evaluating_tender(t, t.status)
+    )(worked_example_tender(by)),
+    "evaluation.moderation_problems": lambda by: (
+        lambda t: lambda: evaluation_services.moderation_problems(t)
+    )(_scored(by)),
+    "evaluation.score_field": lambda by: lambda: evaluation_services.score_field("q1"),
+    "evaluation.text_field": lambda by: lambda: evaluation_services.text_field("rationale", "q1"),
+    "evaluation.scores_outstanding": lambda by: (
+        lambda t, e: (
+            lambda: evaluation_services.scores_outstanding(
+                PanelMember.objects.get(evaluator=e), evaluation_selectors.evaluation_lines(t), [1]
+            )
+        )
+    )(*_seated(by)),
+    "evaluation.scoring_seat": lambda by: (lambda t, e: lambda: evaluation_services.scoring_seat(t, e))(
+        *_seated(by)
+    ),
+    "suppliers.supplier_of": lambda by: (lambda user: lambda: supplier_services.supplier_of(user))(
+        supplier_user("Delta Ltd")
+    ),
+    "tenders.locked_tender": lambda by: (lambda t: lambda: tender_services.locked_tender(t))(_draft(by)),
+    "tenders.minimum_tender_period_days": lambda by: tender_services.minimum_tender_period_days,
+    "tenders.next_reference": lambda by: tender_services.next_reference,
+    "tenders.scale_choice_of": lambda by: (lambda t: lambda: tender_services.scale_choice_of(t))(_draft(by)),
+    "tenders.tender_problems_by_step": lambda by: (
+        lambda t: lambda: tender_services.tender_problems_by_step(t)
+    )(_draft(by)),
+    "tenders.tender_publication_problems": lambda by: (
+        lambda t: lambda: tender_services.tender_publication_problems(t)
+    )(_draft(by)),
+}
+
+
+def _dotted(row) -> str:
+    module = next(m for m in SERVICE_MODULES if getattr(m, row.__name__, None) is not None)
+    return f"{module.__name__}.{row.__name__}"
+
+
+# The table tests/knowsley_sv/test_cache_bumps_cover.py reads: every public function of procurement.services.
+SERVICES = {_dotted(row): row for row in TABLE if row is not evidence_retention}
+READS_ONLY = {f"procurement.services.{name}": row for name, row in READ_ROWS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(READS_ONLY))
+def test_a_read_of_the_services_modules_writes_nothing(name, commissioner):
+    call = READS_ONLY[name](commissioner)
+    with announces_what_it_writes() as seen:
+        call()
+    assert seen.written == set(), f"{name} only reads, yet wrote {sorted(seen.written)}"
 
 
 @pytest.mark.parametrize("row", TABLE, ids=[row.__name__ for row in TABLE])
