@@ -9,6 +9,7 @@ from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 
 from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, Ward
+from .services import INDICATOR_FIELDS
 
 PROXY_NEEDS_SOURCE = "Enter where the proxy value comes from"
 PROXY_NEEDS_YEAR = "Enter the edition year of the proxy value's source"
@@ -83,18 +84,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "code",
-            "name",
-            "unit",
-            "evidence",
-            "guidance",
-            "proxy_value",
-            "proxy_source",
-            "proxy_year",
-            "proxy_licence",
-            "proxy_illustrative",
-        ]
+        fields = list(INDICATOR_FIELDS)
         labels = {
             "name": "Indicator",
             "proxy_source": "Source of the proxy value",

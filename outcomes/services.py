@@ -117,18 +117,8 @@ def outcome_update(*, outcome: Outcome, by: User, **fields) -> Outcome:
     return outcome
 
 
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "unit",
-    "proxy_value",
-    "proxy_source",
-    "proxy_year",
-    "proxy_licence",
-    "proxy_illustrative",
-    "evidence",
-    "guidance",
-)
+# What a board member sets on an indicator: its code, what the compare view reads, and the illustrative flag.
+INDICATOR_FIELDS = ("code", *rules.INDICATOR_FIELDS, "proxy_illustrative")
 
 
 def _indicator_snapshot(indicator: Indicator) -> dict:
