@@ -17,13 +17,6 @@ from .helpers import make_consultation
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def points(consultation) -> str:
     return reverse("consultation:points", args=[consultation.slug])
 

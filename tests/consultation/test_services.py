@@ -68,13 +68,6 @@ def stored_response(consultation, points=None, *, comments=None, missing="", con
     return response
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def now():
     return timezone.now()

@@ -237,14 +237,6 @@ def set_population(ward: Ward, population: int) -> None:
 
 
 # --- Fixtures -----------------------------------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate limits and the accept-once keys live in the (LocMem) cache: start every test with it empty."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def board_user():
     return UserFactory(username="views-board", roles=[Role.BOARD_MEMBER])
