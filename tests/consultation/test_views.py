@@ -1,11 +1,10 @@
-"""consultation views: who may open what, the resident journey, officer pages, results and query counts."""
+"""consultation views: the resident journey, officer pages, results and query counts. (Who may open which
+page, in each state, is the project's one route × role table: tests/security/test_permission_matrix.py.)"""
 
 import itertools
 import re
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from consultation import selectors, services, summary
-from consultation import urls as consultation_urls
 from consultation.forms import HIDE_NEEDS_REASON, HONEYPOT_FILLED, POINTS_LEGEND, PUBLISH_NEEDS_TEXT
 from consultation.models import Allocation, Comment, Consultation, ContactRecord, Response, WardPopulation
 from consultation.rules import ENTER_WHOLE_NUMBER, MUST_TOTAL_100, NOT_NEGATIVE
@@ -31,88 +29,6 @@ from . import helpers
 
 pytestmark = pytest.mark.django_db
 
-
-# ============================================================================================================
-# The permission matrix: every URL in consultation/urls.py, for anonymous visitors and each role.
-#   200 / 403 / 404 / 410: the status code; LOGIN: a redirect to /sign-in/?next=<path>;
-#   Redirect(name): a redirect to that consultation page (a step the visitor has not reached yet).
-# ============================================================================================================
-@dataclass(frozen=True)
-class Redirect:
-    url_name: str
-
-
-LOGIN = "login"
-ANONYMOUS = None
-ROLES = [ANONYMOUS, *Role]
-
-
-def everyone(expected) -> dict:
-    return dict.fromkeys(ROLES, expected)
-
-
-def only(*roles: Role, missing: bool = False) -> dict:
-    """Signed-in users without one of the roles get 403, anonymous visitors sign in; the roles get 200
-    (404 when the consultation in the address does not exist)."""
-    allowed = 404 if missing else 200
-    return {role: LOGIN if role is None else allowed if role in roles else 403 for role in ROLES}
-
-
-BOARD = only(Role.BOARD_MEMBER)
-OFFICERS = only(Role.BOARD_MEMBER, Role.COMMISSIONER)
-
-# (url name, which object it is for, extra kwargs, expected for each role)
-PERMISSIONS = [
-    ("list", None, {}, everyone(200)),
-    ("manage_list", None, {}, OFFICERS),
-    ("create", None, {}, BOARD),
-    ("ward_populations", None, {}, BOARD),
-    ("ward_population", "ward", {}, BOARD),
-    # Resident pages
-    ("start", "open", {}, everyone(200)),
-    ("start", "closed", {}, everyone(200)),
-    ("start", "upcoming", {}, everyone(200)),
-    ("start", "missing", {}, everyone(404)),
-    ("points", "open", {}, everyone(200)),
-    ("comments", "open", {}, everyone(200)),
-    ("about_you", "open", {}, everyone(200)),
-    ("check", "open", {}, everyone(Redirect("points"))),  # no answers yet
-    ("confirmation", "open", {}, everyone(Redirect("start"))),  # nothing sent yet
-    ("points", "closed", {}, everyone(410)),
-    ("comments", "closed", {}, everyone(410)),
-    ("about_you", "closed", {}, everyone(410)),
-    ("check", "closed", {}, everyone(410)),
-    ("points", "upcoming", {}, everyone(403)),
-    ("about_you", "upcoming", {}, everyone(403)),
-    ("points", "missing", {}, everyone(404)),
-    ("your_response", "open", {}, everyone(200)),
-    ("your_response", "closed", {}, everyone(200)),
-    ("results", "open", {}, everyone(403)),  # not published until it closes
-    ("results", "upcoming", {}, everyone(403)),
-    ("results", "closed", {}, everyone(200)),
-    ("results", "missing", {}, everyone(404)),
-    # Officer pages
-    ("manage", "open", {}, OFFICERS),
-    ("manage", "closed", {}, OFFICERS),
-    ("manage", "missing", {}, only(Role.BOARD_MEMBER, Role.COMMISSIONER, missing=True)),
-    ("edit", "open", {}, BOARD),
-    ("officer_response", "open", {}, OFFICERS),
-    ("officer_response", "closed", {}, OFFICERS),
-    ("moderation", "open", {}, BOARD),
-    ("moderate", "comment", {}, BOARD),
-    # a comment that belongs to another consultation
-    ("moderate", "other_comment", {}, only(Role.BOARD_MEMBER, missing=True)),
-    ("manage_results", "open", {}, BOARD),
-    ("manage_results", "closed", {}, BOARD),
-    ("board_response", "closed", {}, BOARD),
-    ("adopt_split", "closed", {}, BOARD),
-    ("contacts", "open", {}, BOARD),
-    ("export", "open", {"table": "responses", "fmt": "csv"}, BOARD),
-    ("export", "open", {"table": "responses", "fmt": "xlsx"}, BOARD),
-    ("export", "closed", {"table": "results", "fmt": "csv"}, BOARD),
-    ("export", "closed", {"table": "results", "fmt": "xlsx"}, BOARD),
-    ("export", "missing", {"table": "results", "fmt": "csv"}, only(Role.BOARD_MEMBER, missing=True)),
-]
 
 SPLIT = {1: 30, 2: 20, 3: 15, 4: 10, 5: 10, 6: 15}
 _counter = itertools.count(1)
@@ -328,98 +244,8 @@ def receipt_on(response) -> str:
 
 
 # ============================================================================================================
-# Permissions
+# Downloads (who may have them is the route × role table, tests/security/test_permission_matrix.py)
 # ============================================================================================================
-def test_the_matrix_covers_every_url():
-    names = {pattern.name for pattern in consultation_urls.urlpatterns}
-    assert {row[0] for row in PERMISSIONS} == names
-    for *_, expected in PERMISSIONS:
-        assert set(expected) == set(ROLES)
-
-
-def _target(kind, consultations, extra) -> dict:
-    if kind is None:
-        return dict(extra)
-    if kind == "ward":
-        return {"pk": WardPopulation.objects.order_by("pk").first().pk}
-    if kind == "missing":
-        return {"slug": "no-such-consultation", **extra}
-    if kind == "comment":
-        comment = consultations["comment"]
-        return {"slug": comment.response.consultation.slug, "pk": comment.pk}
-    if kind == "other_comment":
-        return {"slug": consultations["open"].slug, "pk": consultations["closed_comment"].pk}
-    return {"slug": consultations[kind].slug, **extra}
-
-
-@pytest.fixture
-def consultations():
-    open_one, closed_one = open_consultation(slug="open-now"), closed_consultation(slug="closed-now")
-    upcoming = upcoming_consultation(slug="coming-up")
-    comment = add_response(open_one, comments={1: "More parks"}).comments.get()
-    closed_comment = add_response(closed_one, comments={2: "More buses"}).comments.get()
-    return {
-        "open": open_one,
-        "closed": closed_one,
-        "upcoming": upcoming,
-        "comment": comment,
-        "closed_comment": closed_comment,
-    }
-
-
-@pytest.mark.parametrize("role", ROLES, ids=lambda r: "anonymous" if r is None else r.value.replace(" ", "-"))
-@pytest.mark.parametrize(
-    ("name", "kind", "extra", "expected"),
-    PERMISSIONS,
-    ids=[f"{name}-{kind}-{'.'.join(extra.values())}".rstrip("-") for name, kind, extra, _ in PERMISSIONS],
-)
-def test_permissions(role_client, consultations, role, name, kind, extra, expected):
-    client = role_client(role)
-    path = reverse(f"consultation:{name}", kwargs=_target(kind, consultations, extra) or None)
-    response = client.get(path)
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"/sign-in/?next={quote(path)}"
-    elif isinstance(want, Redirect):
-        assert response.status_code == 302
-        slug = consultations[kind].slug
-        assert response["Location"] == reverse(f"consultation:{want.url_name}", kwargs={"slug": slug})
-    else:
-        assert response.status_code == want
-
-
-BOARD_POSTS = ["moderation", "board_response", "adopt_split", "contacts", "edit"]
-
-
-@pytest.mark.parametrize("name", BOARD_POSTS)
-@pytest.mark.parametrize("role", [ANONYMOUS, Role.RESIDENT, Role.COMMISSIONER, Role.ADMINISTRATOR])
-def test_board_only_posts_are_refused_to_others_and_change_nothing(role_client, name, role):
-    consultation = closed_consultation()
-    for _ in range(10):
-        add_response(consultation)
-    response = role_client(role).post(url(name, consultation), {"text": "Sneaky", "contact": "all"})
-    if role is None:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/sign-in/?next=")
-    else:
-        assert response.status_code == 403
-    consultation.refresh_from_db()
-    assert consultation.board_response == ""
-    assert consultation.split_adopted_at is None
-    assert not SocialValueModel.objects.filter(status=SocialValueModel.Status.DRAFT).exists()
-
-
-@pytest.mark.parametrize(
-    "role", [ANONYMOUS, Role.RESIDENT, Role.SUPPLIER, Role.EVALUATOR, Role.ADMINISTRATOR]
-)
-def test_officer_entry_post_is_refused_to_non_officers(role_client, role):
-    consultation = open_consultation()
-    response = role_client(role).post(url("officer_response", consultation), points_data(SPLIT))
-    assert response.status_code == (302 if role is None else 403)
-    assert not Response.objects.exists()
-
-
 @pytest.mark.parametrize(
     ("table", "fmt", "content_type"),
     [

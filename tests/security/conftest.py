@@ -1,9 +1,10 @@
 """Fixtures shared by the security probes.
 
-Each probe module builds its world once (`rolled_back`), inside a transaction rolled back when the module
-ends; every test still runs in its own savepoint (pytest-django's `db`), so what a test changes is undone
-before the next one. PDFs are not rendered: WeasyPrint is replaced by a stand-in whose "PDF" carries the HTML
-it was given, so the probes read exactly what would be printed (in milliseconds, not seconds).
+The probes share one world (`world`, built once for the folder inside a transaction rolled back when the
+folder's tests end); every test still runs in its own savepoint (pytest-django's `db`), so what a test
+changes is undone before the next one, and a module that adds to the world does so in a savepoint of its
+own. PDFs are not rendered: WeasyPrint is replaced by a stand-in whose "PDF" carries the HTML it was given,
+so the probes read exactly what would be printed (in milliseconds, not seconds).
 """
 
 from contextlib import contextmanager
@@ -55,6 +56,17 @@ def _lighter_requests():
         patch.setattr(weasyprint, "HTML", HtmlAsPdf)
         patch.setattr(django.test.client, "store_rendered_templates", lambda *args, **kwargs: None)
         yield
+
+
+@pytest.fixture(scope="package")
+def world(_baseline, _lighter_requests, django_db_blocker):
+    """The probes' world (world.py), built once for the folder. Each test changes it only inside its own
+    savepoint; a module that adds to it (the seal's tender, the XSS probe's payloads) does so inside a
+    savepoint of its own (`rolled_back` again), undone when the module ends."""
+    from .world import build_world
+
+    with rolled_back(django_db_blocker):
+        yield build_world()
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,7 @@ from ..factories import UserFactory
 from ..procurement.helpers import bids_by_supplier, first_indicators, publishable_tender, supplier_user
 from .conftest import admin_user_form, client_for, rolled_back
 from .test_permission_matrix import LOGIN, TABLE
-from .world import WHO, World, build_world
+from .world import WHO, World
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +83,8 @@ class Sealed:
 
 
 @pytest.fixture(scope="module")
-def sealed(django_db_setup, django_db_blocker):
+def sealed(world, django_db_blocker):
     with rolled_back(django_db_blocker):
-        world = build_world()
         owner = world.users["commissioner"]
         tender = services.tender_publish(tender=publishable_tender(owner, title="Bridge repairs"), by=owner)
         yield Sealed(
