@@ -1,10 +1,11 @@
 """Fixtures shared by the security probes.
 
-The probes share one world (`world`, built once for the folder inside a transaction rolled back when the
-folder's tests end); every test still runs in its own savepoint (pytest-django's `db`), so what a test
-changes is undone before the next one, and a module that adds to the world does so in a savepoint of its
-own. PDFs are not rendered: WeasyPrint is replaced by a stand-in whose "PDF" carries the HTML it was given,
-so the probes read exactly what would be printed (in milliseconds, not seconds).
+Each probe module gets the world (`world`, world.py) built once for it, inside a transaction rolled back
+when the module ends; every test still runs in its own savepoint (pytest-django's `db`), so what a test
+changes is undone before the next one. (One world for the whole folder would save a few builds, but the
+seal's own tests need a database without it.) PDFs are not rendered: WeasyPrint is replaced by a stand-in
+whose "PDF" carries the HTML it was given, so the probes read exactly what would be printed (in
+milliseconds, not seconds).
 """
 
 from contextlib import contextmanager
@@ -58,11 +59,10 @@ def _lighter_requests():
         yield
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def world(_baseline, _lighter_requests, django_db_blocker):
-    """The probes' world (world.py), built once for the folder. Each test changes it only inside its own
-    savepoint; a module that adds to it (the seal's tender, the XSS probe's payloads) does so inside a
-    savepoint of its own (`rolled_back` again), undone when the module ends."""
+    """The probes' world (world.py), built once for each module that asks for it. A module that adds to it
+    (the seal's tender, the XSS probe's payloads) does so in a savepoint of its own (`rolled_back` again)."""
     from .world import build_world
 
     with rolled_back(django_db_blocker):
