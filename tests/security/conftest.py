@@ -10,6 +10,7 @@ milliseconds, not seconds).
 
 from contextlib import contextmanager
 
+import django.test.client
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -50,7 +51,6 @@ def _lighter_requests():
     """For this folder only (package scope: the module worlds, built before any function fixture, get it
     too): PDFs are printed from HTML by the stand-in, and the test client does not copy every template
     context it renders (these probes read the responses, never `response.context`)."""
-    import django.test.client
     import weasyprint
 
     with pytest.MonkeyPatch.context() as patch:
@@ -67,6 +67,16 @@ def world(_baseline, _lighter_requests, django_db_blocker):
 
     with rolled_back(django_db_blocker):
         yield build_world()
+
+
+_STORE_RENDERED_TEMPLATES = django.test.client.store_rendered_templates
+
+
+@pytest.fixture
+def template_contexts(monkeypatch):
+    """For a test that reads `response.context` (an admin change list, a form's errors): the test client
+    records what templates rendered again, in this folder of lighter requests."""
+    monkeypatch.setattr(django.test.client, "store_rendered_templates", _STORE_RENDERED_TEMPLATES)
 
 
 @pytest.fixture(autouse=True)
