@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install chromium lint
+.PHONY: demo test check install chromium lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=knowsley_sv.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The inner loop while you work, in a few minutes: lint and the migrations check, then every test but the
+# browser ones, on SQLite whatever DATABASE_URL says. Not a set-up command: `make test` is what CI runs.
+check: lint
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q
 
 # Installs everything and runs the whole suite: lint, migrations check, unit, view and browser tests.
 # Uses SQLite unless DATABASE_URL names PostgreSQL (CI sets it).

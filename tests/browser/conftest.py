@@ -40,7 +40,8 @@ def browser_context_args(browser_context_args):
 
 
 def _violations(page) -> list:
-    page.add_script_tag(path=str(AXE_JS))
+    if not page.evaluate("() => typeof window.axe === 'object'"):  # once per document, not per check
+        page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "(tags) => axe.run(document, {runOnly: tags, resultTypes: ['violations']})", AXE_TAGS
     )

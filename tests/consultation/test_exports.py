@@ -264,6 +264,13 @@ def test_responses_xlsx_opens_and_has_the_same_rows_as_the_csv(board, consultati
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_the_excel_export_survives_control_characters(board):
+    consultation = make_consultation(slug="control", closed=False)
+    add_response(consultation, comments={1: "a\x0bb"})
+    sheet = load_workbook(io.BytesIO(download(board, consultation, "responses", "xlsx").content)).active
+    assert sheet.cell(row=2, column=17).value == "ab"
+
+
 def test_responses_export_of_a_consultation_without_responses_is_just_the_header(board):
     consultation = make_consultation(slug="empty", closed=False)
     rows = csv_rows(download(board, consultation, "responses", "csv"))

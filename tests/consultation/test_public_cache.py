@@ -3,7 +3,6 @@ no query for them), and any change to a consultation, a model, an outcome or a w
 admin, shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,13 +19,6 @@ from ..factories import UserFactory
 from .helpers import make_consultation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def points(consultation) -> str:

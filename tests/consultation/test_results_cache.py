@@ -23,13 +23,6 @@ pytestmark = pytest.mark.django_db
 COUNT = re.compile(r"([\d,]+) responses[.;,]")
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def officer():
     return UserFactory(username="cache-officer", roles=[Role.BOARD_MEMBER])

@@ -44,6 +44,7 @@ def test_blanks_count_as_zero():
     assert allocation_problems(typed(o1="60", o4="40")) == {}
     assert allocation_problems(typed(o2="100")) == {}
     assert allocation_problems({1: None, 2: "100", 3: "", 4: "  ", 5: None, 6: ""}) == {}
+    assert allocation_problems({1: "60", 2: "40", 3: "", 4: None, 5: "0", 6: " "}) == {}
 
 
 def test_all_blank_totals_zero():
@@ -89,6 +90,13 @@ def test_every_bad_value_is_reported_and_the_total_waits_until_they_are_fixed():
         4: ENTER_WHOLE_NUMBER.format(number=4),
     }
     assert None not in problems
+    # the good values add up to 100 here: each bad one still gets its own message
+    assert allocation_problems({1: "12.5", 2: "ten", 3: "-3", 4: "150", 5: "50", 6: "50"}) == {
+        1: ENTER_WHOLE_NUMBER.format(number=1),
+        2: ENTER_WHOLE_NUMBER.format(number=2),
+        3: NOT_NEGATIVE.format(number=3),
+        4: AT_MOST_100.format(number=4),
+    }
 
 
 @pytest.mark.parametrize(
@@ -100,6 +108,7 @@ def test_every_bad_value_is_reported_and_the_total_waits_until_they_are_fixed():
         ({1: "100", 2: "100", 3: "100", 4: "100", 5: "100", 6: "100"}, 600),
         (typed(o1="99"), 99),
         (typed(o1="0", o2="0"), 0),
+        ({1: "50", 2: "40"}, 90),  # outcomes left out altogether count as zero too
     ],
 )
 def test_a_total_other_than_100_says_the_current_total(points, total):
@@ -141,15 +150,25 @@ def test_surrounding_spaces_and_a_plus_sign_are_tolerated():
         ("-", None),
         ("99999", 99999),  # a number, refused by the range check with its own message
         ("1234567", None),  # more than six digits is not read as a number
+        ("7", 7),
+        (" 8 ", 8),
+        ("x", None),
+        ("-2", -2),
     ],
 )
 def test_parse_points(raw, value):
     assert parse_points(raw) == value
 
 
+def test_only_ascii_digits_are_whole_numbers_and_big_numbers_are_out_of_range():
+    assert [parse_points(v) for v in ("²", "+-5", "٣", "10000")] == [None, None, None, 10000]
+    assert allocation_problems({1: "10000"}) == {1: AT_MOST_100.format(number=1)}
+
+
 # --- running_total ------------------------------------------------------------------------------------------
 def test_running_total_adds_the_whole_numbers_typed_so_far():
     assert running_total({1: "20", 2: "abc", 3: "", 4: None, 5: "30", 6: "12.5"}) == 50
+    assert running_total({1: "10", 2: "abc", 3: "25"}) == 35
 
 
 def test_running_total_counts_out_of_range_numbers_as_typed():
@@ -185,6 +204,7 @@ def test_fingerprint_is_stable_under_key_order():
         "points": {"6": 15, "5": 10, "4": 10, "3": 15, "2": 20, "1": 30},
     }
     assert answers_fingerprint(reordered) == answers_fingerprint(ANSWERS)
+    assert answers_fingerprint({"a": 1, "b": 2}) == answers_fingerprint({"b": 2, "a": 1})
 
 
 def test_fingerprint_is_a_sha256_hex_digest():
@@ -261,6 +281,7 @@ def test_six_whole_numbers_have_no_problems_exactly_when_they_total_100(values):
     assert (problems == {}) == (sum(values) == 100)
     if problems:
         assert problems == {None: MUST_TOTAL_100.format(total=sum(values))}
+    assert allocation_problems({n: str(v) for n, v in points.items()}) == problems  # as typed
 
 
 @given(six_points_totalling_100())

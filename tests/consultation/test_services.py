@@ -68,13 +68,6 @@ def stored_response(consultation, points=None, *, comments=None, missing="", con
     return response
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def now():
     return timezone.now()
@@ -262,6 +255,10 @@ def test_paper_entry_stops_once_the_board_has_responded(closed_consultation, com
             {"points_1": [AT_MOST_100.format(number=1)], "points_2": [NOT_NEGATIVE.format(number=2)]},
         ),
         ({3: 150}, {"points_3": [AT_MOST_100.format(number=3)]}),
+        (
+            {1: 150, 2: -50},
+            {"points_1": [AT_MOST_100.format(number=1)], "points_2": [NOT_NEGATIVE.format(number=2)]},
+        ),
         ({1: 50, 2: 40}, {"__all__": [MUST_TOTAL_100.format(total=90)]}),
         ({}, {"__all__": [MUST_TOTAL_100.format(total=0)]}),
     ],
@@ -348,6 +345,15 @@ def test_different_answers_from_the_same_client_are_not_flagged(open_consultatio
     assert second.is_suspected_duplicate is False
 
 
+def test_sending_the_same_answers_again_after_withdrawing_is_a_fresh_response(open_consultation):
+    first = services.response_submit(consultation=open_consultation, answers=answers(), client=CLIENT)
+    services.response_withdraw(response=first)
+    again = services.response_submit(consultation=open_consultation, answers=answers(), client=CLIENT)
+    assert again.receipt_code != first.receipt_code
+    assert not again.is_suspected_duplicate
+    assert Response.objects.count() == 1
+
+
 def test_without_a_client_key_nothing_is_deduplicated(open_consultation):
     first = services.response_submit(consultation=open_consultation, answers=answers())
     second = services.response_submit(consultation=open_consultation, answers=answers())
@@ -373,13 +379,20 @@ def test_the_client_key_is_never_stored(open_consultation):
 def test_response_find_normalises_case_spaces_and_dashes(open_consultation):
     response = services.response_submit(consultation=open_consultation, answers=answers())
     code = response.receipt_code
-    for typed in (code, code.lower(), f"  {code[:5].lower()} {code[5:]}  ", f"{code[:5]}-{code[5:]}"):
+    for typed in (
+        code,
+        code.lower(),
+        f"  {code[:5].lower()} {code[5:]}  ",
+        f" {code[:5].lower()} {code[5:].lower()} ",
+        f"{code[:5]}-{code[5:]}",
+    ):
         assert services.response_find(consultation=open_consultation, receipt_code=typed) == response
 
 
-def test_response_find_refuses_an_unknown_code(open_consultation):
+@pytest.mark.parametrize("code", ["ABCDEFGHJK", "NOPE"])
+def test_response_find_refuses_an_unknown_code(open_consultation, code):
     with pytest.raises(ValidationError) as excinfo:
-        services.response_find(consultation=open_consultation, receipt_code="ABCDEFGHJK")
+        services.response_find(consultation=open_consultation, receipt_code=code)
     assert messages_of(excinfo) == {"receipt_code": [services.NO_SUCH_RECEIPT]}
 
 
@@ -418,6 +431,19 @@ def test_withdraw_is_refused_after_close(now):
     assert Allocation.objects.filter(response=response).count() == 6
 
 
+def test_withdraw_of_a_paper_response_entered_after_close_is_refused(closed_consultation, commissioner):
+    late = services.response_submit(
+        consultation=closed_consultation,
+        answers=answers(),
+        channel=Response.Channel.PAPER,
+        entered_by=commissioner,
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.response_withdraw(response=late)
+    assert excinfo.value.messages == [services.WITHDRAW_CLOSED]
+    assert Response.objects.filter(pk=late.pk).exists()
+
+
 # --- Moderation ---------------------------------------------------------------------------------------------
 def test_comment_publish_records_the_redacted_text_and_who(open_consultation, board):
     response = stored_response(open_consultation, comments={1: "Ask Jane Smith at 12 Acacia Road"})
@@ -452,9 +478,11 @@ def test_comment_publish_needs_text(open_consultation, board):
     assert not AuditEvent.objects.filter(action="comment.publish").exists()
 
 
-def test_comment_hide_records_the_reason_and_who(open_consultation, board):
+@pytest.mark.parametrize("was", [Comment.Status.PUBLISHED, Comment.Status.PENDING])
+def test_comment_hide_records_the_reason_and_who(open_consultation, board, was):
     comment = stored_response(open_consultation, comments={3: "Names a neighbour"}).comments.get()
-    services.comment_publish(comment=comment, published_text="Names a [neighbour]", by=board)
+    if was == Comment.Status.PUBLISHED:
+        services.comment_publish(comment=comment, published_text="Names a [neighbour]", by=board)
     services.comment_hide(comment=comment, reason="  Identifies a person  ", by=board)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
@@ -464,7 +492,7 @@ def test_comment_hide_records_the_reason_and_who(open_consultation, board):
     event = AuditEvent.objects.get(action="comment.hide")
     assert event.actor == board
     assert event.target_id == str(comment.pk)
-    assert event.before == {"status": "published"}
+    assert event.before == {"status": was}
 
 
 def test_comment_hide_needs_a_reason(open_consultation, board):
@@ -514,6 +542,7 @@ def test_split_adopt_starts_a_draft_and_records_the_adoption(closed_consultation
     assert closed_consultation.split_adopted_at is not None
     assert closed_consultation.adopted_split == {str(k): v for k, v in split.items()}
     assert AuditEvent.objects.filter(action="consultation.adopt_split").count() == 1
+    assert SocialValueModel.objects.get(version=1).status == SocialValueModel.Status.ADOPTED
 
 
 def test_split_adopt_uses_an_existing_draft(closed_consultation, board):
@@ -598,6 +627,7 @@ def test_allocation_over_100_is_refused_by_the_database(open_consultation):
     outcome = open_consultation.model.outcomes.get(number=1)
     _violates(lambda: Allocation.objects.create(response=response, outcome=outcome, points=101))
     Allocation.objects.create(response=response, outcome=outcome, points=100)
+    _violates(lambda: Allocation.objects.filter(response=response).update(points=101))
 
 
 def test_one_allocation_per_outcome(open_consultation):
@@ -612,6 +642,12 @@ def test_published_comment_without_text_is_refused_by_the_database(open_consulta
     _violates(
         lambda: Comment.objects.create(
             response=response, text="Typed", status=Comment.Status.PUBLISHED, published_text=""
+        )
+    )
+    Comment.objects.create(response=response, text="Typed")
+    _violates(
+        lambda: Comment.objects.filter(response=response).update(
+            status=Comment.Status.PUBLISHED, published_text=""
         )
     )
 
@@ -647,5 +683,10 @@ def test_ward_population_of_zero_is_refused_by_the_database():
     WardPopulation.objects.filter(pk=figure.pk).update(population=1, year=2023, source="ONS")
 
 
-def test_consultation_must_close_after_it_opens(now):
+def test_consultation_must_close_after_it_opens(now, open_consultation):
     _violates(lambda: make_consultation(now, now))
+    _violates(
+        lambda: Consultation.objects.filter(pk=open_consultation.pk).update(
+            closes_at=open_consultation.opens_at
+        )
+    )

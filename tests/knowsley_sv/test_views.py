@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from knowsley_sv.context_processors import SERVICE_NAME
 from knowsley_sv.forms import SignInForm
 from knowsley_sv.retention_apply import retention_schedule
 from knowsley_sv.roles import Role
@@ -17,8 +16,6 @@ from outcomes.models import SocialValueModel
 from ..factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-ALL_ROLES = [None, *Role]
 
 
 def role_id(role: Role | None) -> str:
@@ -34,18 +31,7 @@ def nav_labels(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", link).strip() for link in links]
 
 
-# --- Public pages ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("role", ALL_ROLES, ids=role_id)
-@pytest.mark.parametrize("url_name", ["home", "accessibility", "privacy"])
-def test_public_pages_open_to_everyone(role_client, role, url_name):
-    client = role_client(role)
-
-    response = client.get(reverse(url_name))
-
-    assert response.status_code == 200
-    assert SERVICE_NAME in response.content.decode()
-
-
+# --- Public pages (open to everyone: the route × role table, tests/security/test_permission_matrix.py) -----
 def test_home_offers_sign_in_to_anonymous_visitors(client):
     html = client.get("/").content.decode()
 

@@ -1,5 +1,6 @@
-"""The outcomes pages through the Django test client: who may open what (one matrix), what the board's forms
-do, how they show errors, and how many queries each page costs."""
+"""The outcomes pages through the Django test client: what the board's forms do, how they show errors, and
+how many queries each page costs. (Who may open which page, in each state, is the project's one route × role
+table: tests/security/test_permission_matrix.py.)"""
 
 import html as html_lib
 import re
@@ -9,15 +10,12 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from knowsley_sv.access import NOT_YOUR_ROLE
 from knowsley_sv.models import AuditEvent, User
 from knowsley_sv.roles import Role
 from outcomes import rules, services
-from outcomes import urls as outcome_urls
 from outcomes.forms import (
     ATTENDEES_NOT_BOARD,
     BASIS_WITHOUT_LOCAL,
@@ -42,77 +40,14 @@ from outcomes.models import (
     SocialValueModel,
     Ward,
 )
-from reporting import urls as reporting_urls
 
 from ..factories import BoardMembershipFactory, ModelReviewFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "login"  # a 302 to /sign-in/?next=<the page>
-
-# ======================================================================================================
-# The permission matrix: every page of outcomes/urls.py (GET) for anonymous visitors and each role, and the
-# dashboard and recognition pages that outcomes had before reporting (named reporting:…).
-# Placeholders are filled from `matrix_objects`: version 2 is a draft started with
-# services.model_start_draft; the organisation, membership, review and (draft) indicator exist.
-# ======================================================================================================
-MATRIX_ROLES = (
-    None,
-    Role.RESIDENT,
-    Role.SUPPLIER,
-    Role.COMMISSIONER,
-    Role.EVALUATOR,
-    Role.BOARD_MEMBER,
-    Role.ADMINISTRATOR,
-)
-# fmt: off
-PERMISSION_MATRIX = [
-    # path                                                  anon   resid  suppl  commi  evalu  board  admin
-    ("/model/",                                             200,   200,   200,   200,   200,   200,   200),
-    ("/dashboard/",                                         LOGIN, 403,   403,   200,   403,   200,   403),
-    ("/dashboard/social_value.csv",                         LOGIN, 403,   403,   200,   403,   200,   403),
-    ("/recognition/",                                       200,   200,   200,   200,   200,   200,   200),
-    ("/recognition/{organisation}/",                        404,   404,   404,   404,   404,   404,   404),
-    ("/model/versions/",                                    200,   200,   200,   200,   200,   200,   200),
-    ("/model/versions/1/",                                  200,   200,   200,   200,   200,   200,   200),
-    ("/model/versions/{draft}/",                            404,   404,   404,   404,   404,   200,   404),
-    ("/model/drafts/new/",                                  LOGIN, 403,   403,   403,   403,   405,   403),
-    ("/model/drafts/{draft}/",                              LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/statement/",                    LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/outcomes/1/",                   LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/outcomes/1/indicators/new/",    LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/indicators/{indicator}/",       LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/indicators/{indicator}/remove/", LOGIN, 403,  403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/compare/",                      LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/drafts/{draft}/adopt/",                        LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/reviews/",                                     LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/reviews/new/",                                 LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/model/reviews/{review}/",                            LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/organisations/",                                     LOGIN, 403,   403,   200,   403,   200,   403),
-    ("/organisations/new/",                                 LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/organisations/{organisation}/",                      LOGIN, 403,   403,   200,   403,   200,   403),
-    ("/organisations/{organisation}/edit/",                 LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/organisations/{organisation}/board-members/new/",    LOGIN, 403,   403,   403,   403,   200,   403),
-    ("/board-memberships/{membership}/end/",                LOGIN, 403,   403,   403,   403,   200,   403),
-]
-# fmt: on
-# /model/drafts/new/ only takes POST: a board member's GET is 405 (Method Not Allowed) after the role check.
-
 
 def _role_id(role: Role | None) -> str:
     return "anonymous" if role is None else role.value.replace(" ", "-").lower()
-
-
-def _url_name(path: str) -> str:
-    """The URL name a matrix path resolves to, without "outcomes:" (placeholders filled with any number)."""
-    return resolve(re.sub(r"\{\w+\}", "7", path)).view_name.removeprefix("outcomes:")
-
-
-MATRIX_CASES = [
-    pytest.param(_url_name(path), path, role, expected, id=f"{_url_name(path)}:{path}:{_role_id(role)}")
-    for path, *row in PERMISSION_MATRIX
-    for role, expected in zip(MATRIX_ROLES, row, strict=True)
-]
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------
@@ -284,7 +219,9 @@ def review(adopted_model, drafter) -> ModelReview:
 
 
 @pytest.fixture
-def matrix_objects(draft, organisation, membership, review) -> dict:
+def placeholders(draft, organisation, membership, review) -> dict:
+    """What fills the paths of QUERY_PAGES: version 2 is a draft started with services.model_start_draft;
+    the organisation, membership, review and (draft) indicator exist."""
     return {
         "draft": draft.version,
         "indicator": draft_indicator(draft, "1.1").pk,
@@ -295,97 +232,8 @@ def matrix_objects(draft, organisation, membership, review) -> dict:
 
 
 # ======================================================================================================
-# Permissions
+# Out of reach through another object's address
 # ======================================================================================================
-def test_matrix_covers_every_outcomes_url():
-    names = {p.name for p in outcome_urls.urlpatterns if isinstance(p, URLPattern)}
-    names |= {f"reporting:{p.name}" for p in reporting_urls.urlpatterns if isinstance(p, URLPattern)}
-
-    assert names == {_url_name(path) for path, *_ in PERMISSION_MATRIX}
-
-
-def test_matrix_draft_is_version_2(matrix_objects):
-    assert matrix_objects["draft"] == 2
-
-
-@pytest.mark.parametrize("name, path, role, expected", MATRIX_CASES)
-def test_permission_matrix(role_client, matrix_objects, name, path, role, expected):
-    url = path.format(**matrix_objects)
-    assert url == reverse(_qualified(name), kwargs=_kwargs_from(url, name))
-    client = role_client(role)
-
-    response = client.get(url)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    else:
-        assert response.status_code == expected
-    if expected == 403:
-        assert escape(NOT_YOUR_ROLE) in response.content.decode()
-    if expected == 404:
-        assert "Page not found" in response.content.decode()
-
-
-def _qualified(name: str) -> str:
-    return name if ":" in name else f"outcomes:{name}"
-
-
-def _kwargs_from(url: str, name: str) -> dict:
-    match = resolve(url)
-    assert match.view_name == _qualified(name)
-    return match.kwargs
-
-
-REFUSED_POSTS = [
-    pytest.param(_url_name(path), path, role, expected, id=f"POST {_url_name(path)}:{_role_id(role)}")
-    for path, *row in PERMISSION_MATRIX
-    for role, expected in zip(MATRIX_ROLES, row, strict=True)
-    if expected in (LOGIN, 403) and role != Role.BOARD_MEMBER
-]
-
-
-@pytest.mark.parametrize("name, path, role, expected", REFUSED_POSTS)
-def test_refused_roles_cannot_post_either(role_client, matrix_objects, name, path, role, expected):
-    """Whoever may not open a page may not post to it: same refusal, nothing changes."""
-    url = path.format(**matrix_objects)
-    client = role_client(role)
-    audit_before = AuditEvent.objects.count()
-    indicators_before = Indicator.objects.count()
-
-    response = client.post(url, {"change_summary": "x", "confirm": "on", "name": "Sneaky Ltd"})
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    else:
-        assert response.status_code == 403
-    assert AuditEvent.objects.count() == audit_before
-    assert Indicator.objects.count() == indicators_before
-    assert SocialValueModel.objects.get(version=2).status == SocialValueModel.Status.DRAFT
-    assert not Organisation.objects.filter(name="Sneaky Ltd").exists()
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/model/versions/99/",
-        "/model/drafts/99/",
-        "/model/drafts/{draft}/outcomes/7/",
-        "/model/drafts/{draft}/indicators/999999/",
-        "/model/reviews/999999/",
-        "/organisations/999999/",
-        "/organisations/999999/edit/",
-        "/board-memberships/999999/end/",
-    ],
-)
-def test_missing_objects_are_404_for_the_board(board_client, matrix_objects, path):
-    response = board_client.get(path.format(**matrix_objects))
-
-    assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
-
-
 def test_adopted_indicator_cannot_be_edited_through_the_draft_url(board_client, draft):
     adopted_indicator = Indicator.objects.get(outcome__model__version=1, code="1.1")
     url = f"/model/drafts/{draft.version}/indicators/{adopted_indicator.pk}/"
@@ -1382,7 +1230,7 @@ QUERY_PAGES = [
 )
 def test_query_count_does_not_grow_with_data(
     role_client,
-    matrix_objects,
+    placeholders,
     draft,
     organisation,
     drafter,
@@ -1397,7 +1245,7 @@ def test_query_count_does_not_grow_with_data(
     if size == "large":
         _add_large_data(draft, organisation, drafter)
     client = role_client(role)
-    url = path.format(**matrix_objects)
+    url = path.format(**placeholders)
 
     with django_assert_max_num_queries(bound):
         response = client.get(url)

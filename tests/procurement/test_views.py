@@ -221,14 +221,6 @@ def test_withdraw_to_draft_is_offered_only_before_the_deadline(client, commissio
     assert tender_services.WITHDRAW_AFTER_DEADLINE in response.content.decode()
 
 
-@pytest.mark.parametrize("role", [None, Role.SUPPLIER, Role.EVALUATOR, Role.BOARD_MEMBER, Role.ADMINISTRATOR])
-def test_only_commissioners_build_tenders(client, role):
-    if role:
-        client.force_login(UserFactory(username="someone", roles=[role]))
-    response = client.get(reverse("procurement:create"))
-    assert response.status_code == (302 if role is None else 403)
-
-
 def test_other_commissioners_tenders_are_not_found(client, commissioner):
     tender = _build(client)
     client.force_login(UserFactory(username="other", roles=[Role.COMMISSIONER]))

@@ -1,13 +1,16 @@
 """Fixtures shared by the security probes.
 
-Each probe module builds its world once (`rolled_back`), inside a transaction rolled back when the module
-ends; every test still runs in its own savepoint (pytest-django's `db`), so what a test changes is undone
-before the next one. PDFs are not rendered: WeasyPrint is replaced by a stand-in whose "PDF" carries the HTML
-it was given, so the probes read exactly what would be printed (in milliseconds, not seconds).
+Each probe module gets the world (`world`, world.py) built once for it, inside a transaction rolled back
+when the module ends; every test still runs in its own savepoint (pytest-django's `db`), so what a test
+changes is undone before the next one. (One world for the whole folder would save a few builds, but the
+seal's own tests need a database without it.) PDFs are not rendered: WeasyPrint is replaced by a stand-in
+whose "PDF" carries the HTML it was given, so the probes read exactly what would be printed (in
+milliseconds, not seconds).
 """
 
 from contextlib import contextmanager
 
+import django.test.client
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -48,13 +51,32 @@ def _lighter_requests():
     """For this folder only (package scope: the module worlds, built before any function fixture, get it
     too): PDFs are printed from HTML by the stand-in, and the test client does not copy every template
     context it renders (these probes read the responses, never `response.context`)."""
-    import django.test.client
     import weasyprint
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(weasyprint, "HTML", HtmlAsPdf)
         patch.setattr(django.test.client, "store_rendered_templates", lambda *args, **kwargs: None)
         yield
+
+
+@pytest.fixture(scope="module")
+def world(_baseline, _lighter_requests, django_db_blocker):
+    """The probes' world (world.py), built once for each module that asks for it. A module that adds to it
+    (the seal's tender, the XSS probe's payloads) does so in a savepoint of its own (`rolled_back` again)."""
+    from .world import build_world
+
+    with rolled_back(django_db_blocker):
+        yield build_world()
+
+
+_STORE_RENDERED_TEMPLATES = django.test.client.store_rendered_templates
+
+
+@pytest.fixture
+def template_contexts(monkeypatch):
+    """For a test that reads `response.context` (an admin change list, a form's errors): the test client
+    records what templates rendered again, in this folder of lighter requests."""
+    monkeypatch.setattr(django.test.client, "store_rendered_templates", _STORE_RENDERED_TEMPLATES)
 
 
 @pytest.fixture(autouse=True)

@@ -13,19 +13,13 @@ import re
 import pytest
 from django.conf import settings
 
-from .conftest import client_for, rolled_back
+from .conftest import client_for
 from .test_permission_matrix import TABLE
-from .world import WHO, accepts_post, build_world, fingerprint, route_of
+from .world import WHO, accepts_post, fingerprint, route_of
 
 pytestmark = pytest.mark.django_db
 
 EXPIRED = "Your form has expired"
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with rolled_back(django_db_blocker):
-        yield build_world()
 
 
 def post_pages() -> list[str]:

@@ -23,8 +23,7 @@ from django.test import Client, override_settings
 from consultation.models import Response
 
 from ..knowsley_sv.test_roles_and_settings import _run_manage
-from .conftest import client_for, rolled_back
-from .world import build_world
+from .conftest import client_for
 
 SECRET = "k" * 20 + "production-like-secret-key-with-enough-entropy-0123456789"
 PRODUCTION = {
@@ -104,12 +103,6 @@ def test_a_response_through_the_production_middleware():
 
 
 # --- Headers on every kind of response ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with rolled_back(django_db_blocker):
-        yield build_world()
-
-
 def kinds_of_response(world) -> dict[str, tuple[str | None, str]]:
     """kind -> (who asks, path)"""
     v = world.values()

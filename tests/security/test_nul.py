@@ -12,21 +12,15 @@ from urllib.parse import urlencode
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from .conftest import client_for, rolled_back
+from .conftest import client_for
 from .test_permission_matrix import TABLE
-from .world import WHO, build_world, fingerprint
+from .world import WHO, fingerprint
 
 pytestmark = pytest.mark.django_db
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 NUL = "\x00"
 REACHED = {200, 302, 405, 410}  # past the role check: the view would read the request
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with rolled_back(django_db_blocker):
-        yield build_world()
 
 
 def paths_with_nul(path: str, values: dict) -> list[str]:

@@ -118,11 +118,11 @@ def sweep(world: XssWorld) -> list[Seen]:
 
 
 @pytest.fixture(scope="module")
-def xss(django_db_setup, django_db_blocker):
+def xss(world, django_db_blocker):
     with rolled_back(django_db_blocker):
-        world = build_xss_world()
-        world.extra["swept"] = sweep(world)
-        yield world
+        xss_world = build_xss_world(world)
+        xss_world.extra["swept"] = sweep(xss_world)
+        yield xss_world
 
 
 def everything(world: XssWorld) -> list[Seen]:

@@ -3,13 +3,15 @@ need, and a user for each column of the permission table.
 
 - outcomes: version 2 is a draft (started by the board), with an indicator; a review of version 1; an
   organisation (Gamma Works, which holds a contract) and a board membership.
-- consultation: an open one (with a resident's response, a comment and a contact) and a closed one.
+- consultation: an open one (with a resident's response, a comment and a contact), a closed one and one
+  that opens in five days.
 - procurement: a draft tender; an open tender (published, deadline ahead) with a submitted bid by the holding
   supplier; and DESIGN §5.4's worked example evaluated, awarded to Gamma Works and contracted, running from
   200 days ago to 165 days ahead, with the first quarter reported: line 1.1 waits for checks (with a PDF as
   evidence) and line 6.1 is queried.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -60,9 +62,11 @@ class World:
     indicator: Indicator
     review: ModelReview
     organisation: Organisation
+    losing_organisation: Organisation
     membership: BoardMembership
     open_consultation: object
     closed_consultation: object
+    upcoming_consultation: object
     comment: Comment
     ward_population: WardPopulation
     draft: Tender
@@ -84,9 +88,12 @@ class World:
             "ind": self.indicator.pk,  # an indicator of the draft
             "rev": self.review.pk,
             "org": self.organisation.pk,  # Gamma Works, which holds the contract
+            "lo": self.losing_organisation.pk,  # Alpha Services: lost the worked example, holds nothing
             "bm": self.membership.pk,
             "oc": self.open_consultation.slug,
             "cc": self.closed_consultation.slug,
+            "uc": self.upcoming_consultation.slug,  # opens in five days
+            "no": "no-such-consultation",  # no consultation has it
             "cm": self.comment.pk,  # a comment on the open consultation
             "wp": self.ward_population.pk,
             "dr": self.draft.reference,  # the draft tender
@@ -130,6 +137,7 @@ def build_world(**text) -> World:
     # consultation
     open_consultation = make_consultation(slug="open-consultation")
     closed_consultation = make_consultation(slug="closed-consultation", closed=True)
+    upcoming_consultation = make_consultation(slug="upcoming-consultation", open_now=False)
     response = consultation_services.response_submit(
         consultation=open_consultation,
         answers=answers(comments={1: t("resident_comment", "More apprenticeships")}),
@@ -196,9 +204,11 @@ def build_world(**text) -> World:
         indicator=indicator,
         review=review,
         organisation=gamma,
+        losing_organisation=Organisation.objects.get(name="Alpha Services"),
         membership=membership,
         open_consultation=open_consultation,
         closed_consultation=closed_consultation,
+        upcoming_consultation=upcoming_consultation,
         comment=comment,
         ward_population=WardPopulation.objects.order_by("pk").first(),
         draft=draft,
@@ -266,3 +276,16 @@ def fingerprint() -> dict[str, int]:
         for model in apps.get_models()
         if model._meta.app_label in {"knowsley_sv", "outcomes", "consultation", "procurement", "auth"}
     }
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Every row of the project's tables, as a count and a digest per model: a refused request must leave
+    every row as it was, not only as many of them (fingerprint() is the quicker count alone)."""
+    from django.apps import apps
+
+    found = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"knowsley_sv", "outcomes", "consultation", "procurement", "auth"}:
+            rows = list(model._default_manager.order_by("pk").values_list())
+            found[model._meta.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return found

@@ -27,7 +27,7 @@ from procurement.services import contracts as contract_services
 
 from ..factories import UserFactory
 from ..procurement.helpers import line_keys
-from .world import World, build_world
+from .world import World
 
 
 def payload(tag: str) -> str:
@@ -202,8 +202,8 @@ class XssWorld:
         }
 
 
-def build_xss_world() -> XssWorld:
-    base = build_world()
+def build_xss_world(base: World) -> XssWorld:
+    """The payloads, written through the pages into (a savepoint of) the probes' shared world `base`."""
     seen: list[Seen] = []
     t = text_for
     today = timezone.localdate()
