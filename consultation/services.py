@@ -63,6 +63,17 @@ class Answers:
         }
 
 
+def connection_flags(connections) -> dict[str, bool]:
+    """The forms' connection choices ("lives", "works", "business", "volunteers") as Answers' flags."""
+    chosen = set(connections)
+    return {
+        "lives_in_borough": "lives" in chosen,
+        "works_in_borough": "works" in chosen,
+        "runs_business_in_borough": "business" in chosen,
+        "volunteers_in_borough": "volunteers" in chosen,
+    }
+
+
 def check_accepting(consultation: Consultation, *, channel: str, now=None) -> None:
     """Online answers only while open; officers may key paper and event answers until the board responds."""
     now = now or timezone.now()

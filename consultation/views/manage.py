@@ -115,7 +115,6 @@ class OfficerResponseView(RoleRequiredMixin, ConsultationMixin, ServiceFormView)
 
     def perform(self, form):
         data = form.cleaned_data
-        connections = set(data["connections"])
         received = timezone.make_aware(datetime.combine(data["received_on"], time(12)))
         response = services.response_submit(
             consultation=self.consultation,
@@ -128,10 +127,7 @@ class OfficerResponseView(RoleRequiredMixin, ConsultationMixin, ServiceFormView)
                 missing=data["missing"],
                 ward_id=None if data["ward"] == "none" else int(data["ward"]),
                 age_band=data["age_band"],
-                lives_in_borough="lives" in connections,
-                works_in_borough="works" in connections,
-                runs_business_in_borough="business" in connections,
-                volunteers_in_borough="volunteers" in connections,
+                **services.connection_flags(data["connections"]),
                 consent_to_quote=data["consent_to_quote"],
             ),
         )

@@ -169,17 +169,13 @@ class AboutYouView(ResidentStepMixin, FormView):
 
 def _answers_from(saved: dict) -> services.Answers:
     about = saved["about"]
-    connections = set(about["connections"])
     return services.Answers(
         points={int(n): v for n, v in saved["points"].items()},
         comments={int(n): t for n, t in saved.get("comments", {}).items()},
         missing=saved.get("missing", ""),
         ward_id=about["ward_id"],
         age_band=about["age_band"],
-        lives_in_borough="lives" in connections,
-        works_in_borough="works" in connections,
-        runs_business_in_borough="business" in connections,
-        volunteers_in_borough="volunteers" in connections,
+        **services.connection_flags(about["connections"]),
         consent_to_quote=about["consent_to_quote"],
     )
 
