@@ -48,6 +48,17 @@ class Answers:
     volunteers_in_borough: bool = False
     consent_to_quote: bool = False
 
+    @staticmethod
+    def connection_flags(connections) -> dict[str, bool]:
+        """The forms' connection choices ("lives", "works", "business", "volunteers") as the four flags."""
+        chosen = set(connections)
+        return {
+            "lives_in_borough": "lives" in chosen,
+            "works_in_borough": "works" in chosen,
+            "runs_business_in_borough": "business" in chosen,
+            "volunteers_in_borough": "volunteers" in chosen,
+        }
+
     def as_dict(self) -> dict:
         return {
             "points": {str(k): v for k, v in sorted(self.points.items())},
@@ -61,17 +72,6 @@ class Answers:
             "volunteers": self.volunteers_in_borough,
             "consent": self.consent_to_quote,
         }
-
-
-def connection_flags(connections) -> dict[str, bool]:
-    """The forms' connection choices ("lives", "works", "business", "volunteers") as Answers' flags."""
-    chosen = set(connections)
-    return {
-        "lives_in_borough": "lives" in chosen,
-        "works_in_borough": "works" in chosen,
-        "runs_business_in_borough": "business" in chosen,
-        "volunteers_in_borough": "volunteers" in chosen,
-    }
 
 
 def check_accepting(consultation: Consultation, *, channel: str, now=None) -> None:

@@ -127,7 +127,7 @@ class OfficerResponseView(RoleRequiredMixin, ConsultationMixin, ServiceFormView)
                 missing=data["missing"],
                 ward_id=None if data["ward"] == "none" else int(data["ward"]),
                 age_band=data["age_band"],
-                **services.connection_flags(data["connections"]),
+                **services.Answers.connection_flags(data["connections"]),
                 consent_to_quote=data["consent_to_quote"],
             ),
         )

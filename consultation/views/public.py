@@ -175,7 +175,7 @@ def _answers_from(saved: dict) -> services.Answers:
         missing=saved.get("missing", ""),
         ward_id=about["ward_id"],
         age_band=about["age_band"],
-        **services.connection_flags(about["connections"]),
+        **services.Answers.connection_flags(about["connections"]),
         consent_to_quote=about["consent_to_quote"],
     )
 
