@@ -139,14 +139,7 @@ def results(consultation: Consultation, *, include_duplicates: bool = False) -> 
         .annotate(n=Count("id"))
         .order_by("day")
     )
-    histograms: dict[int, dict[int, int]] = defaultdict(dict)
-    sums: dict[int, dict[int, int]] = defaultdict(dict)
-    for number, ward_id, points, n, total in allocations.values_list(  # 6
-        "outcome__number", "response__ward_id", "points"
-    ).annotate(n=Count("id"), total=Sum("points")):
-        histograms[number][points] = histograms[number].get(points, 0) + n
-        if ward_id is not None:
-            sums[ward_id][number] = sums[ward_id].get(number, 0) + total
+    histograms, sums = _points_by_outcome_and_ward(allocations)  # 6
     wards = {w.pk: w for w in Ward.objects.select_related("population")}  # 7
 
     n = counts["total"] if include_duplicates else counts["total"] - counts["duplicates"]
@@ -162,31 +155,51 @@ def results(consultation: Consultation, *, include_duplicates: bool = False) -> 
             + [(PREFER_NOT_TO_SAY, ward_counts.get(None, 0))]
         ),
         by_day=_published(by_day),
-        outcomes=[],
+        outcomes=[_outcome_result(outcome, histograms.get(outcome.number, {})) for outcome in outcomes],
     )
-    for outcome in outcomes:
-        histogram = histograms.get(outcome.number, {})
-        visible = sum(histogram.values()) >= aggregation.SUPPRESSION_THRESHOLD
-        result.outcomes.append(
-            OutcomeResult(
-                number=outcome.number,
-                title=outcome.title,
-                n=sum(histogram.values()),
-                mean=aggregation.mean_of_histogram(histogram) if visible else None,
-                ci=aggregation.bootstrap_mean_ci(histogram) if visible else None,
-                share_any=aggregation.share_giving_any(histogram) if visible else None,
-            )
-        )
-    if all(o.mean is not None for o in result.outcomes) and result.outcomes:
-        result.proposed_split = dict(
-            zip(
-                [o.number for o in result.outcomes],
-                aggregation.largest_remainder([o.mean for o in result.outcomes]),
-                strict=True,
-            )
-        )
+    result.proposed_split = _proposed_split(result.outcomes)
     _weight(result, ward_counts=ward_counts, sums=sums, wards=wards)
     return result
+
+
+def _points_by_outcome_and_ward(allocations: QuerySet[Allocation]) -> tuple[dict, dict]:
+    """In one query: each outcome's histogram (points -> number of responses giving them) and each ward's
+    total points per outcome (the weighting's sums)."""
+    histograms: dict[int, dict[int, int]] = defaultdict(dict)
+    sums: dict[int, dict[int, int]] = defaultdict(dict)
+    for number, ward_id, points, n, total in allocations.values_list(
+        "outcome__number", "response__ward_id", "points"
+    ).annotate(n=Count("id"), total=Sum("points")):
+        histograms[number][points] = histograms[number].get(points, 0) + n
+        if ward_id is not None:
+            sums[ward_id][number] = sums[ward_id].get(number, 0) + total
+    return histograms, sums
+
+
+def _outcome_result(outcome: Outcome, histogram: dict[int, int]) -> OutcomeResult:
+    """One outcome's figures, suppressed (None) below the threshold."""
+    visible = sum(histogram.values()) >= aggregation.SUPPRESSION_THRESHOLD
+    return OutcomeResult(
+        number=outcome.number,
+        title=outcome.title,
+        n=sum(histogram.values()),
+        mean=aggregation.mean_of_histogram(histogram) if visible else None,
+        ci=aggregation.bootstrap_mean_ci(histogram) if visible else None,
+        share_any=aggregation.share_giving_any(histogram) if visible else None,
+    )
+
+
+def _proposed_split(outcomes: list[OutcomeResult]) -> dict[int, int]:
+    """The means as whole points (largest remainder); none while any outcome's mean is suppressed."""
+    if not outcomes or any(o.mean is None for o in outcomes):
+        return {}
+    return dict(
+        zip(
+            [o.number for o in outcomes],
+            aggregation.largest_remainder([o.mean for o in outcomes]),
+            strict=True,
+        )
+    )
 
 
 def _published(breakdown: list[tuple[object, int]]) -> list[tuple[object, int | None]]:

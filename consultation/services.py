@@ -48,6 +48,17 @@ class Answers:
     volunteers_in_borough: bool = False
     consent_to_quote: bool = False
 
+    @staticmethod
+    def connection_flags(connections) -> dict[str, bool]:
+        """The forms' connection choices ("lives", "works", "business", "volunteers") as the four flags."""
+        chosen = set(connections)
+        return {
+            "lives_in_borough": "lives" in chosen,
+            "works_in_borough": "works" in chosen,
+            "runs_business_in_borough": "business" in chosen,
+            "volunteers_in_borough": "volunteers" in chosen,
+        }
+
     def as_dict(self) -> dict:
         return {
             "points": {str(k): v for k, v in sorted(self.points.items())},
@@ -139,6 +150,77 @@ def _store(*, consultation, outcomes, answers, receipt, channel, entered_by, sub
     return response
 
 
+@dataclass
+class _Attempt:
+    """One submission's keys in the cache (response_submit): `once_key` (the device and the answers) and
+    `seen_key` (the client and the answers), each None when there is no device or client to key on."""
+
+    receipt: str
+    once_key: str | None
+    seen_key: str | None
+    first: bool = True
+
+    @classmethod
+    def of(cls, consultation: Consultation, answers: Answers, *, client: str, device: str) -> "_Attempt":
+        fingerprint = rules.answers_fingerprint(answers.as_dict())
+        return cls(
+            receipt=Response._meta.get_field("receipt_code").default(),
+            once_key=f"consultation:{consultation.pk}:once:{device}:{fingerprint}" if device else None,
+            seen_key=f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None,
+        )
+
+    def claim(self) -> Response | None:
+        """Claim the accept-once key; the same answers again from the same device return the first
+        response when it is stored (and take its receipt code when it is still being stored)."""
+        if not self.once_key:
+            return None
+        self.first = cache.add(self.once_key, self.receipt, ACCEPT_ONCE_SECONDS)
+        if self.first:
+            return None
+        # The same answers again: reuse the first attempt's receipt code, so that if it has been stored
+        # we return it, and if it is still being stored the unique receipt code stops a second copy.
+        earlier = cache.get(self.once_key)
+        if earlier and cache.get(_withdrawn_key(earlier)):
+            # The earlier response was withdrawn: this is a fresh response with its own code.
+            cache.set(self.once_key, self.receipt, ACCEPT_ONCE_SECONDS)
+            if self.seen_key:
+                cache.delete(self.seen_key)
+            self.first = True
+            return None
+        self.receipt = earlier or self.receipt
+        return Response.objects.filter(receipt_code=self.receipt).first()
+
+    def suspected_duplicate(self) -> bool:
+        seen = cache.get(self.seen_key) if self.seen_key else None
+        if seen and cache.get(_withdrawn_key(seen)):
+            cache.delete(self.seen_key)  # the same answers were sent and withdrawn: not a duplicate
+            seen = None
+        return bool(seen)
+
+    def store(self, **values) -> Response:
+        """_store(...) under this attempt's receipt code; on failure the accept-once key is released."""
+        try:
+            response = _store(receipt=self.receipt, **values)
+        except IntegrityError:
+            # A concurrent retry stored these answers under this attempt's receipt code first (it read the
+            # code from the cache before this attempt committed): that response is this one.
+            existing = Response.objects.filter(receipt_code=self.receipt).first() if self.once_key else None
+            if existing is not None:
+                return existing
+            self._release()
+            raise
+        except Exception:
+            self._release()
+            raise
+        if self.seen_key:
+            cache.set(self.seen_key, self.receipt, SUSPECT_DUPLICATE_SECONDS)
+        return response
+
+    def _release(self) -> None:
+        if self.first and self.once_key:
+            cache.delete(self.once_key)
+
+
 def response_submit(
     *,
     consultation: Consultation,
@@ -167,62 +249,20 @@ def response_submit(
     """
     check_accepting(consultation, channel=channel)
     outcomes = _check_answers(consultation, answers, outcomes, ward_ids)
-    fingerprint = rules.answers_fingerprint(answers.as_dict())
-    device = device or client
-    once_key = f"consultation:{consultation.pk}:once:{device}:{fingerprint}" if device else None
-    seen_key = f"consultation:{consultation.pk}:seen:{client}:{fingerprint}" if client else None
-    receipt = Response._meta.get_field("receipt_code").default()
-    first = True
-    if once_key:
-        first = cache.add(once_key, receipt, ACCEPT_ONCE_SECONDS)
-        if not first:
-            # The same answers again: reuse the first attempt's receipt code, so that if it has been stored
-            # we return it, and if it is still being stored the unique receipt code stops a second copy.
-            earlier = cache.get(once_key)
-            if earlier and cache.get(_withdrawn_key(earlier)):
-                # The earlier response was withdrawn: this is a fresh response with its own code.
-                cache.set(once_key, receipt, ACCEPT_ONCE_SECONDS)
-                if seen_key:
-                    cache.delete(seen_key)
-                first = True
-            else:
-                receipt = earlier or receipt
-                existing = Response.objects.filter(receipt_code=receipt).first()
-                if existing is not None:
-                    return existing
-    seen = cache.get(seen_key) if seen_key else None
-    if seen and cache.get(_withdrawn_key(seen)):
-        cache.delete(seen_key)  # the same answers were sent and withdrawn: not a duplicate
-        seen = None
-    suspected = bool(seen)
-    try:
-        response = _store(
-            consultation=consultation,
-            outcomes=outcomes,
-            answers=answers,
-            receipt=receipt,
-            channel=channel,
-            entered_by=entered_by,
-            submitted_at=submitted_at,
-            suspected=suspected,
-            email=email,
-        )
-    except IntegrityError:
-        # A concurrent retry stored these answers under this attempt's receipt code first (it read the code
-        # from the cache before this attempt committed): that response is this one.
-        existing = Response.objects.filter(receipt_code=receipt).first() if once_key else None
-        if existing is not None:
-            return existing
-        if first and once_key:
-            cache.delete(once_key)
-        raise
-    except Exception:
-        if first and once_key:
-            cache.delete(once_key)
-        raise
-    if seen_key:
-        cache.set(seen_key, receipt, SUSPECT_DUPLICATE_SECONDS)
-    return response
+    attempt = _Attempt.of(consultation, answers, client=client, device=device or client)
+    earlier = attempt.claim()
+    if earlier is not None:
+        return earlier
+    return attempt.store(
+        consultation=consultation,
+        outcomes=outcomes,
+        answers=answers,
+        channel=channel,
+        entered_by=entered_by,
+        submitted_at=submitted_at,
+        suspected=attempt.suspected_duplicate(),
+        email=email,
+    )
 
 
 def contact_add(*, consultation: Consultation, email: str) -> ContactRecord:

@@ -211,7 +211,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "knowsley_sv.views.signin_locked_out"  # the service's own page, and the audit row
 
-# --- Consultation abuse controls (consultation/views.py), in the shared cache --------------------------
+# --- Consultation abuse controls (consultation/views/public.py), in the shared cache -------------------
 # Per client address (knowsley_sv/client.py), whatever the browser says it is. A library PC or a council
 # office carries many honest residents behind one address: raise the limits for an event, not the key.
 # "N/h" (or /m, /s, /d, "N/15m"), as django-ratelimit reads it.
