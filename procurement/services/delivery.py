@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import PurePath
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,30 +62,46 @@ def _contract_for_reporter(contract: Contract, user: User) -> Contract:
     raise ValidationError(NOT_YOUR_CONTRACT, code="not_yours")
 
 
-def _check_evidence(files) -> None:
-    problems = []
-    for upload in files:
-        name = PurePath(upload.name).name
-        extension = PurePath(name).suffix.lower()
-        if extension not in EVIDENCE_TYPES:
-            problems.append(EVIDENCE_TYPE.format(name=name))
-            continue
-        if upload.size > EVIDENCE_MAX_BYTES:
-            problems.append(EVIDENCE_TOO_BIG.format(name=name, size=upload.size / 1024 / 1024))
-            continue
-        if upload.size == 0:
-            problems.append(EVIDENCE_EMPTY.format(name=name))
-            continue
-        magic = EVIDENCE_MAGIC.get(extension)
-        head = upload.read(8)
-        upload.seek(0)
-        if magic and not head.startswith(magic):
-            problems.append(EVIDENCE_TYPE.format(name=name))
+def quantity_field(kpi_id: int) -> str:
+    """The delivery report's field for a KPI's quantity, and the key of its problems: quantity-<kpi id>."""
+    return f"quantity-{kpi_id}"
+
+
+def evidence_field(kpi_id: int) -> str:
+    """The delivery report's field for a KPI's evidence files, and the key of their problems."""
+    return f"evidence-{kpi_id}"
+
+
+def _evidence_problem(upload) -> str | None:
+    """What is wrong with one uploaded file (its type, size or content), if anything."""
+    name = PurePath(upload.name).name
+    extension = PurePath(name).suffix.lower()
+    if extension not in EVIDENCE_TYPES:
+        return EVIDENCE_TYPE.format(name=name)
+    if upload.size > EVIDENCE_MAX_BYTES:
+        return EVIDENCE_TOO_BIG.format(name=name, size=upload.size / 1024 / 1024)
+    if upload.size == 0:
+        return EVIDENCE_EMPTY.format(name=name)
+    magic = EVIDENCE_MAGIC.get(extension)
+    head = upload.read(8)
+    upload.seek(0)
+    if magic and not head.startswith(magic):
+        return EVIDENCE_TYPE.format(name=name)
+    return None
+
+
+def _check_evidence(files_by_field: dict[str, list]) -> None:
+    """Every file's problem, under the field it was uploaded with."""
+    problems = {}
+    for key, files in files_by_field.items():
+        found = [problem for problem in map(_evidence_problem, files) if problem]
+        if found:
+            problems[key] = found
     if problems:
-        raise ValidationError({"evidence": problems})
+        raise ValidationError(problems)
 
 
-def _store_evidence(line: DeliveryLine, files, by: User) -> None:
+def _store_evidence(line: DeliveryLine, files, by: User, key: str = "evidence") -> None:
     for upload in files:
         name = PurePath(upload.name).name
         extension = PurePath(name).suffix.lower()
@@ -99,7 +115,7 @@ def _store_evidence(line: DeliveryLine, files, by: User) -> None:
         try:
             evidence.file.save(name, upload, save=False)
         except OSError as error:  # storage full or unreachable: the transaction rolls back the report too
-            raise ValidationError({"evidence": [EVIDENCE_STORAGE]}) from error
+            raise ValidationError({key: [EVIDENCE_STORAGE]}) from error
         evidence.save()
 
 
@@ -111,22 +127,25 @@ class LineEntry:
 
 
 def _check_lines(lines: dict[int, LineEntry], existing: dict[int, DeliveryLine], kpis: dict) -> None:
-    """No negative quantity, and no change to a line the council verified."""
-    problems = []
+    """No negative quantity, and no change to a line the council verified: each under the KPI's quantity."""
+    problems = {}
     for kpi_id, entry in lines.items():
         if entry.quantity is None:
             continue
+        found = []
         if entry.quantity < 0:
-            problems.append(QUANTITY_NEGATIVE.format(code=kpis[kpi_id].code))
+            found.append(QUANTITY_NEGATIVE.format(code=kpis[kpi_id].code))
         line = existing.get(kpi_id)
         if (
             line
             and line.status == DeliveryLine.Status.VERIFIED
             and (line.quantity != entry.quantity or entry.notes.strip() != line.notes or entry.files)
         ):
-            problems.append(LINE_VERIFIED.format(code=kpis[kpi_id].code))
+            found.append(LINE_VERIFIED.format(code=kpis[kpi_id].code))
+        if found:
+            problems[quantity_field(kpi_id)] = found
     if problems:
-        raise ValidationError({"lines": problems})
+        raise ValidationError(problems)
 
 
 @transaction.atomic
@@ -154,7 +173,7 @@ def delivery_report_save(
     )
     existing = {line.kpi_id: line for line in report.lines.select_for_update()}
     _check_lines(lines, existing, kpis)
-    _check_evidence([f for entry in lines.values() for f in entry.files])
+    _check_evidence({evidence_field(kpi_id): entry.files for kpi_id, entry in lines.items()})
     changed = []
     for kpi_id, entry in lines.items():
         line = existing.get(kpi_id)
@@ -167,7 +186,7 @@ def delivery_report_save(
         line.quantity, line.notes, line.reported_by = entry.quantity, entry.notes.strip(), by
         line.status, line.reviewed_by, line.reviewed_at = DeliveryLine.Status.PENDING, None, None
         line.save()
-        _store_evidence(line, entry.files, by)
+        _store_evidence(line, entry.files, by, key=NON_FIELD_ERRORS)  # the page's, not one file's
         changed.append({"kpi": kpis[kpi_id].code, "quantity": str(entry.quantity), "files": len(entry.files)})
     report.submitted_by, report.submitted_at = by, now
     report.save(update_fields=["submitted_by", "submitted_at"])
@@ -246,7 +265,7 @@ def line_answer(
         problems["quantity"] = QUANTITY_NEGATIVE.format(code=line.kpi.code)
     if problems:
         raise ValidationError(problems)
-    _check_evidence(files)
+    _check_evidence({"evidence": files})
     before = {"quantity": str(line.quantity), "notes": line.notes}
     line.answer, line.quantity, line.notes = answer.strip(), quantity, notes.strip() or line.notes
     line.status, line.reviewed_by, line.reviewed_at, line.reported_by = (

@@ -5,7 +5,6 @@ the supplier's answers, performance ratings and evidence downloads. Who may do w
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,7 +110,7 @@ class KpiRow:
 
     @property
     def quantity_id(self) -> str:
-        return f"quantity-{self.kpi.pk}"
+        return delivery_services.quantity_field(self.kpi.pk)
 
     @property
     def notes_id(self) -> str:
@@ -119,7 +118,7 @@ class KpiRow:
 
     @property
     def evidence_id(self) -> str:
-        return f"evidence-{self.kpi.pk}"
+        return delivery_services.evidence_field(self.kpi.pk)
 
     @property
     def status_text(self) -> str:
@@ -265,12 +264,10 @@ class DeliveryReportView(ContractMixin, TemplateView):
             }
         )
         entries: dict[int, delivery_services.LineEntry] = {}
-        uploads: dict[int, list] = {}
         for row in rows:
             if not row.editable:
                 continue
             files = request.FILES.getlist(row.evidence_id)
-            uploads[row.kpi.pk] = files
             try:
                 quantity = parse_quantity(row.quantity, row.kpi.code)
             except ValidationError as error:
@@ -294,35 +291,28 @@ class DeliveryReportView(ContractMixin, TemplateView):
                 )
             except ValidationError as error:
                 _not_yours(error)
-                general = self._attach(rows, uploads, error)
+                general = self._attach(rows, error)
             else:
                 messages.success(request, REPORT_SAVED.format(period=period_label(self.start, self.end)))
                 return redirect(self.report_url(self.start))
         return self.render_to_response(self.get_context_data(rows=rows, general_errors=general))
 
     @staticmethod
-    def _attach(rows: list[KpiRow], uploads: dict[int, list], error: ValidationError) -> list[str]:
-        """Put each of the service's messages on the field it is about; the rest go in the summary only."""
-        by_code = {r.kpi.code: r for r in rows}
-        by_file = {PurePath(f.name).name: r for r in rows for f in uploads.get(r.kpi.pk, [])}
+    def _attach(rows: list[KpiRow], error: ValidationError) -> list[str]:
+        """Put the service's first problem under each row's field key on that field; the rest, and problems
+        of the page as a whole, go in the summary only."""
+        fields = {}
+        for r in rows:
+            fields[r.quantity_id], fields[r.evidence_id] = (r, "quantity_error"), (r, "evidence_error")
         general = []
         items = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
         for key, texts in items:
+            row, attribute = fields.get(key, (None, ""))
             for text in texts:
-                row = None
-                if key == "lines":
-                    row = next(
-                        (r for code, r in by_code.items() if re.match(rf"{re.escape(code)}[: ]", text)), None
-                    )
-                    if row is not None and not row.quantity_error:
-                        row.quantity_error = text
-                        continue
-                elif key == "evidence":
-                    row = next((r for name, r in by_file.items() if text.startswith(name)), None)
-                    if row is not None and not row.evidence_error:
-                        row.evidence_error = text
-                        continue
-                general.append(text)
+                if row is not None and not getattr(row, attribute):
+                    setattr(row, attribute, text)
+                else:
+                    general.append(text)
         return general
 
 

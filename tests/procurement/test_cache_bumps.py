@@ -356,6 +356,8 @@ READ_ROWS = {
         )
     )(_moderated(by)),
     "award.bank_holidays": lambda by: award_services.bank_holidays,
+    "delivery.evidence_field": lambda by: lambda: delivery_services.evidence_field(1),
+    "delivery.quantity_field": lambda by: lambda: delivery_services.quantity_field(1),
     "evaluation.agreed_score": lambda by: lambda: evaluation_services.agreed_score([60, 60]),
     "evaluation.evaluating_tender": lambda by: (
         lambda t: lambda: evaluation_services.evaluating_tender(t, t.status)

@@ -158,8 +158,9 @@ def test_a_period_outside_the_contract_or_not_started_is_refused(contract, suppl
 def test_a_negative_quantity_is_refused_and_nothing_is_saved(contract, supplier):
     with pytest.raises(ValidationError) as excinfo:
         report_q1(contract, supplier, o6="-1")
+    o6 = kpis(contract)[6]
     assert excinfo.value.message_dict == {
-        "lines": [f"{kpis(contract)[6].code}: the quantity delivered cannot be negative."]
+        delivery_services.quantity_field(o6.pk): [f"{o6.code}: the quantity delivered cannot be negative."]
     }
     assert not DeliveryLine.objects.exists()
 

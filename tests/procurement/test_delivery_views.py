@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -405,6 +406,28 @@ def test_a_bad_report_shows_the_error_summary_and_saves_nothing(
     assert 'value="0.75"' in html and "Payroll extract</textarea>" in html  # what was typed is kept
     assert not DeliveryReport.objects.exists() and not DeliveryLine.objects.exists()
     assert not Evidence.objects.exists()
+
+
+def test_the_services_problems_reach_the_fields_they_are_keyed_by(client, contract, supplier, monkeypatch):
+    """The first problem under a row's field key goes on that field, linked from the summary; the rest, and
+    the page's own, go in the summary only. No message text is read to place it."""
+    k = kpis(contract)
+    keyed = {
+        delivery_services.quantity_field(k[6].pk): ["First about 6.1", "Second about 6.1"],
+        delivery_services.evidence_field(k[1].pk): ["About 1.1's files"],
+        "__all__": ["About the page"],
+    }
+
+    def refuse(**kwargs):
+        raise ValidationError(keyed)
+
+    monkeypatch.setattr(delivery_services, "delivery_report_save", refuse)
+    html = report_as(client, supplier, contract, o1="3", o6="0.75").content.decode()
+    summary = html.split("govuk-error-summary__list")[1]
+    assert f'<a href="#quantity-{k[6].pk}">First about 6.1</a>' in summary
+    assert f'<a href="#evidence-{k[1].pk}">About 1.1&#x27;s files</a>' in summary
+    assert "<li>Second about 6.1</li>" in summary and "<li>About the page</li>" in summary
+    assert f'id="quantity-{k[6].pk}-error"' in html and f'id="evidence-{k[1].pk}-error"' in html
 
 
 def test_an_empty_report_is_refused(client, contract, supplier):
