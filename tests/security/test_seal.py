@@ -245,7 +245,10 @@ def test_withdrawing_cannot_pull_the_deadline_forward_to_open_the_bids_early(cli
     client.post(f"/tenders/{tender.reference}/withdraw/", {"reason": "Clarify the specification"})
     edit = f"/tenders/{tender.reference}/edit/"
 
-    refused = client.post(edit, _details_with_deadline(tender, timezone.localdate()))
+    # The day before the published deadline: still in the future whatever the time of day the test runs
+    # (today's midday deadline had passed when CI ran after noon, and a different rule answered).
+    earlier_day = timezone.localdate(original) - timedelta(days=1)
+    refused = client.post(edit, _details_with_deadline(tender, earlier_day))
     assert refused.status_code == 200
     assert refused.context["form"].errors["deadline_on"] == [
         rules.DEADLINE_ONLY_LATER.format(deadline=formatting.moment(original))
