@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
+# pytest-xdist: one worker a core, each with its own test database and live server; the tests that share a
+# Redis database keep to one worker (xdist_group). PARALLEL= runs everything in one process.
+PARALLEL ?= -n auto --dist loadgroup
+
 .PHONY: demo test check install chromium lint
 
 $(STAMP): pyproject.toml
@@ -35,9 +39,9 @@ lint: install
 # The inner loop while you work, in a few minutes: lint and the migrations check, then every test but the
 # browser ones, on SQLite whatever DATABASE_URL says. Not a set-up command: `make test` is what CI runs.
 check: lint
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q $(PARALLEL)
 
 # Installs everything and runs the whole suite: lint, migrations check, unit, view and browser tests.
 # Uses SQLite unless DATABASE_URL names PostgreSQL (CI sets it).
 test: install chromium lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PARALLEL)

@@ -33,6 +33,8 @@ from tests.local_services import REDIS, needs_redis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # One worker runs them all, one after another: they share Redis database 14 and load the machine.
+    pytest.mark.xdist_group("shared-redis"),
     pytest.mark.skipif(
         connection.vendor == "sqlite",
         reason="Django's live server shares one in-memory SQLite connection between its threads, so "
