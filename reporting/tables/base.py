@@ -93,6 +93,9 @@ class Table:
     note: str = ""
     empty: str = "There are no figures for these filters."
     shown: int | None = None  # the page shows the first `shown` rows (None: all); downloads have every row
+    # In a review pack's public version? False for personal data (people's names) and commercially
+    # confidential figures (one supplier's performance: named contracts at red, their ratings).
+    public: bool = True
 
     def _cells(self, row: list) -> list[Cell]:
         return [
