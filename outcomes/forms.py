@@ -8,7 +8,7 @@ from knowsley_sv.forms import AmountField, GovDateField, WholeNumberField, YearF
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 
-from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, Ward
+from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, ReviewAction, Ward
 from .services import INDICATOR_FIELDS
 
 PROXY_NEEDS_SOURCE = "Enter where the proxy value comes from"
@@ -358,3 +358,40 @@ class EndMembershipForm(forms.Form):
                 f"The date they left must be on or after the date they joined ({self.started_on:%-d %B %Y})"
             )
         return ended_on
+
+
+class ReviewActionForm(forms.ModelForm):
+    due_on = GovDateField(
+        name="the date it is due", label="Date it is due", help_text="For example, 31 3 2027"
+    )
+
+    class Meta:
+        model = ReviewAction
+        fields = ["action", "owner", "due_on", "status"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
+        labels = {"action": "Action", "owner": "Organisation that owns it", "status": "Status"}
+        help_texts = {"action": "What the board agreed will be done, in a sentence or two"}
+        error_messages = {
+            "action": {
+                "required": "Enter the action the board agreed",
+                "max_length": "The action must be 500 characters or fewer",
+            },
+            "owner": {"required": "Select the organisation that owns the action"},
+            "status": {"required": "Select how the action stands"},
+        }
+
+    def __init__(self, *args, review: ModelReview, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["owner"].queryset = Organisation.objects.order_by("name")
+        self.helper = gds_helper(
+            Field.textarea("action"),
+            Field.select("owner"),
+            Field("due_on"),
+            Field.radios("status", legend_size=Size.SMALL, small=True),
+            submit="Save the action",
+        )
+
+    def _post_clean(self):
+        self.instance.review = self.review
+        super()._post_clean()

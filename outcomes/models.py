@@ -365,3 +365,35 @@ class ModelReview(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("outcomes:review", kwargs={"pk": self.pk})
+
+
+class ReviewAction(models.Model):
+    """An action the board agreed at a review: who owns it (an organisation of the partnership), when it is
+    due and how it stands. The next review pack opens with these."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    review = models.ForeignKey(ModelReview, on_delete=models.CASCADE, related_name="actions")
+    action = models.CharField(max_length=500)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="review_actions")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["not_started", "in_progress", "done", "dropped"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(action=""), name="%(app_label)s_%(class)s_has_action"),
+        ]
+
+    def __str__(self) -> str:
+        return self.action[:80]

@@ -18,6 +18,7 @@ from .models import (
     ModelReview,
     Organisation,
     Outcome,
+    ReviewAction,
     SocialValueModel,
     current_membership_q,
 )
@@ -119,7 +120,9 @@ def reviews() -> QuerySet[ModelReview]:
 def review_detail(pk: int) -> ModelReview:
     return (
         ModelReview.objects.select_related("model", "recorded_by")
-        .prefetch_related("attendees", "consultations")
+        .prefetch_related(
+            "attendees", "consultations", Prefetch("actions", ReviewAction.objects.select_related("owner"))
+        )
         .get(pk=pk)
     )
 

@@ -12,7 +12,15 @@ from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
 
 from . import rules
-from .models import BoardMembership, Indicator, ModelReview, Organisation, Outcome, SocialValueModel
+from .models import (
+    BoardMembership,
+    Indicator,
+    ModelReview,
+    Organisation,
+    Outcome,
+    ReviewAction,
+    SocialValueModel,
+)
 
 NOT_A_DRAFT = "Version {version} is {status}, so it cannot be changed. Start a new draft to propose changes."
 DRAFT_EXISTS = "Version {version} is already being drafted. Carry on with that draft."
@@ -290,3 +298,31 @@ def board_membership_end(*, membership: BoardMembership, ended_on: date, by: Use
     caching.changed(BoardMembership)
     audit_record(actor=by, action="board_membership.end", target=membership, after={"ended_on": ended_on})
     return membership
+
+
+def _action_snapshot(action: ReviewAction) -> dict:
+    return {
+        "action": action.action,
+        "owner": action.owner_id,
+        "due_on": action.due_on,
+        "status": action.status,
+    }
+
+
+@transaction.atomic
+def review_action_save(*, action: ReviewAction, by: User) -> ReviewAction:
+    """Add an action to a review's log, or change one (its wording, owner, due date or status)."""
+    before = None
+    if action.pk is not None:
+        before = _action_snapshot(ReviewAction.objects.select_for_update().get(pk=action.pk))
+    action.full_clean()
+    action.save()
+    caching.changed(ReviewAction)
+    audit_record(
+        actor=by,
+        action="review.action_update" if before else "review.action_add",
+        target=action,
+        before=before,
+        after=_action_snapshot(action),
+    )
+    return action

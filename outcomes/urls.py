@@ -40,6 +40,12 @@ urlpatterns = [
     path("model/reviews/", views.ReviewListView.as_view(), name="reviews"),
     path("model/reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
     path("model/reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review"),
+    path("model/reviews/<int:pk>/actions/new/", views.ReviewActionCreateView.as_view(), name="action_create"),
+    path(
+        "model/reviews/<int:pk>/actions/<int:action>/",
+        views.ReviewActionUpdateView.as_view(),
+        name="action_update",
+    ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisations"),
     path("organisations/new/", views.OrganisationFormView.as_view(), name="organisation_create"),
     path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation"),

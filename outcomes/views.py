@@ -20,9 +20,10 @@ from .forms import (
     ModelStatementForm,
     OrganisationForm,
     OutcomeForm,
+    ReviewActionForm,
     ReviewForm,
 )
-from .models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel
+from .models import BoardMembership, Indicator, ModelReview, Organisation, ReviewAction, SocialValueModel
 
 BOARD = (Role.BOARD_MEMBER,)
 
@@ -309,6 +310,47 @@ class ReviewCreateView(RoleRequiredMixin, ServiceFormView):
             attendees=list(form.cleaned_data["attendees"]),
             consultations=list(form.cleaned_data["consultations"]),
         )
+
+
+class ReviewActionMixin(RoleRequiredMixin):
+    """Adding an action to a review's log, or changing one (board members)."""
+
+    roles = BOARD
+    template_name = "components/form_page.html"
+    form_class = ReviewActionForm
+
+    @cached_property
+    def review(self) -> ModelReview:
+        return get_object_or_404(ModelReview.objects.select_related("model"), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "review": self.review}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading, caption=str(self.review), back_url=self.review.get_absolute_url(), **kwargs
+        )
+
+    def perform(self, form):
+        services.review_action_save(action=form.instance, by=self.request.user)
+        return self.review.get_absolute_url()
+
+
+class ReviewActionCreateView(ReviewActionMixin, ServiceFormView):
+    heading = "Add an action"
+    success_message = "Action added."
+
+
+class ReviewActionUpdateView(ReviewActionMixin, ServiceFormView):
+    heading = "Change an action"
+    success_message = "Action updated."
+
+    @cached_property
+    def action(self) -> ReviewAction:
+        return get_object_or_404(ReviewAction, pk=self.kwargs["action"], review=self.review)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.action}
 
 
 # --- Board and commissioners: organisations -----------------------------------------------------------

@@ -17,12 +17,12 @@ from django.views.generic import TemplateView
 from knowsley_sv import formatting
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
 from knowsley_sv.forms import add_service_errors
+from knowsley_sv.pdf import pdf_response
 from knowsley_sv.roles import Role
 
 from .. import exports
 from ..forms.award import AwardForm
 from ..models import Award, Bid, Tender
-from ..pdf import pdf_response
 from ..selectors import evaluation as evaluation_selectors
 from ..services import award as award_services
 from ..services import suppliers as supplier_services

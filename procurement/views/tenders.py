@@ -14,12 +14,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from knowsley_sv.access import RoleRequiredMixin, user_has_role
+from knowsley_sv.pdf import pdf_response
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
 from ..forms.tenders import CriterionForm, ReasonForm, SocialValueForm, TenderDetailsForm, WeightsForm
 from ..models import Tender
-from ..pdf import pdf_response
 from ..selectors import tenders as tender_selectors
 from ..services import tenders as tender_services
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from knowsley_sv import formatting
 
-TEXT, OUTCOME, MONEY_GBP, PERCENT, POINTS, COUNT, DATE, YES_NO = (
+TEXT, OUTCOME, MONEY_GBP, PERCENT, POINTS, COUNT, DATE, YES_NO, FIGURE = (
     "text",
     "outcome",
     "money",
@@ -14,8 +14,9 @@ TEXT, OUTCOME, MONEY_GBP, PERCENT, POINTS, COUNT, DATE, YES_NO = (
     "count",
     "date",
     "yes_no",
+    "figure",  # a column whose cells are Figures, each with a kind of its own (year on year)
 )
-NUMERIC_KINDS = {MONEY_GBP, PERCENT, POINTS, COUNT}
+NUMERIC_KINDS = {MONEY_GBP, PERCENT, POINTS, COUNT, FIGURE}
 NOT_APPLICABLE = "—"
 
 
@@ -40,6 +41,14 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A number with its own kind, in a column of mixed figures (£ in one row, a count in the next)."""
+
+    value: object
+    kind: str
+
+
+@dataclass(frozen=True)
 class Cell:
     text: str
     numeric: bool
@@ -49,6 +58,8 @@ class Cell:
 
 def display(value, kind: str) -> str:
     """A figure as the page shows it."""
+    if isinstance(value, Figure):
+        return display(value.value, value.kind)
     if value is None:
         return NOT_APPLICABLE
     if isinstance(value, str | Link):
@@ -74,9 +85,18 @@ def exported(value, kind: str):
     """A figure as the download holds it: numbers stay numbers, dates stay dates."""
     if isinstance(value, Link):
         return value.text
+    if isinstance(value, Figure):
+        return exported(value.value, value.kind)
     if kind == YES_NO and isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+def _raw(value) -> str:
+    """A numeric cell's number, for charts ("" when there is none)."""
+    if isinstance(value, Figure):
+        return _raw(value.value)
+    return "" if value is None or isinstance(value, str) else str(value)
 
 
 @dataclass
@@ -102,7 +122,7 @@ class Table:
             Cell(
                 text=display(value, column.kind),
                 numeric=column.numeric,
-                value="" if not column.numeric or value is None or isinstance(value, str) else str(value),
+                value=_raw(value) if column.numeric else "",
                 url=value.url if isinstance(value, Link) else "",
             )
             for value, column in zip(row, self.columns, strict=True)

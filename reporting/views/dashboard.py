@@ -13,13 +13,13 @@ from knowsley_sv.access import RoleRequiredMixin
 from knowsley_sv.roles import Role
 from outcomes.models import Organisation
 
-from . import dashboard, exports
-from .filters import ALL, FILTER_NAMES, OUTCOME_NUMBERS, parse_filters, parse_sector
-from .selectors.common import outcome_titles
-from .selectors.recognition import by_sector, organisation_recognition, recognition
-from .tables.dashboard import social_value_table
-from .tables.recognition import organisation_contracts_table, recognition_table, sector_table
-from .years import financial_year_label
+from .. import dashboard, exports
+from ..filters import ALL, FILTER_NAMES, OUTCOME_NUMBERS, parse_filters, parse_sector
+from ..selectors.common import outcome_titles
+from ..selectors.recognition import by_sector, organisation_recognition, recognition
+from ..tables.dashboard import social_value_table
+from ..tables.recognition import organisation_contracts_table, recognition_table, sector_table
+from ..years import financial_year_label
 
 DASHBOARD_ROLES = (Role.BOARD_MEMBER, Role.COMMISSIONER)
 
