@@ -4,9 +4,18 @@ anything else (a score, a session, a contact record) leaves them cached. The rev
 topic, outcomes.topics.REVIEW_STATUS. Imported by ReportingConfig.ready(), so the topics are declared before
 anything writes."""
 
-from consultation.models import Allocation, Consultation, Response
+from consultation.models import Allocation, Consultation, Response, WardPopulation
 from knowsley_sv import caching
-from outcomes.models import Indicator, Organisation, Outcome, SocialValueModel
+from outcomes.models import (
+    BoardMembership,
+    Indicator,
+    ModelReview,
+    Organisation,
+    Outcome,
+    ReviewAction,
+    SocialValueModel,
+    Ward,
+)
 from procurement.models import (
     Award,
     Bid,
@@ -14,9 +23,13 @@ from procurement.models import (
     ContractKPI,
     DeliveryLine,
     DeliveryReport,
+    OfferedIndicator,
     OutcomeShare,
+    PerformanceRating,
     Tender,
 )
+
+from .models import ReviewPack
 
 # Social value, weighting, local spend, RAG, the tenders' side of the priorities, the years with data and
 # the outcome titles: contracts and what their KPIs committed and delivered; the tenders, bids and awards
@@ -43,3 +56,20 @@ PROCUREMENT = caching.topic(
 # Participation, the residents' side of the priorities and the years with data: consultations, their
 # responses and the points each response gave.
 CONSULTATIONS = caching.topic("reporting.consultations", reads=[Consultation, Response, Allocation])
+
+# A draft review pack's figures, beyond those two topics: the review and its actions, the board's membership,
+# the contracts' performance ratings, the indicators tenders offered, the wards behind the coverage, and the
+# packs themselves.
+PACK = caching.topic(
+    "reporting.pack",
+    reads=[
+        ReviewPack,
+        ModelReview,
+        ReviewAction,
+        BoardMembership,
+        PerformanceRating,
+        OfferedIndicator,
+        Ward,
+        WardPopulation,
+    ],
+)

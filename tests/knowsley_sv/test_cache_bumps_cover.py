@@ -16,6 +16,7 @@ SERVICE_MODULES = {
     "outcomes": "outcomes.services",
     "consultation": "consultation.services",
     "procurement": "procurement.services",
+    "reporting": "reporting.services",
 }
 
 
@@ -52,7 +53,7 @@ def _function(dotted: str):
     return getattr(importlib.import_module(module), name, None)
 
 
-APPS = ["knowsley_sv", "outcomes", "consultation", "procurement"]
+APPS = ["knowsley_sv", "outcomes", "consultation", "procurement", "reporting"]
 
 
 @pytest.mark.parametrize("app", APPS)

@@ -12,7 +12,14 @@ from consultation.models import Consultation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services
-from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel
+from outcomes.models import (
+    BoardMembership,
+    Indicator,
+    ModelReview,
+    Organisation,
+    ReviewAction,
+    SocialValueModel,
+)
 
 from ..cache_bumps import run_table_entry
 from ..consultation.helpers import make_consultation
@@ -101,6 +108,15 @@ SERVICES = {
     ),
     "outcomes.services.board_membership_end": lambda w: services.board_membership_end(
         membership=w.membership, ended_on=timezone.localdate(), by=w.board
+    ),
+    "outcomes.services.review_action_save": lambda w: services.review_action_save(
+        action=ReviewAction(
+            review=_review(w),
+            action="Ask residents in Halewood again",
+            owner=w.membership.organisation,
+            due_on=timezone.localdate() + timedelta(days=90),
+        ),
+        by=w.board,
     ),
 }
 
