@@ -91,8 +91,7 @@ def test_a_draft_shows_live_figures_and_an_approved_pack_never_changes(data, boa
     another = services.pack_prepare(period=YEAR, review=None, by=board)
     live_after = _page_tables(client, another)
     assert live_after != frozen  # while a draft's figures moved with the data
-    changed = {key for key in frozen if frozen[key] != live_after.get(key)}
-    assert {"application-tenders-under-10"} & changed or changed, changed
+    assert any(frozen[key] != live_after.get(key) for key in frozen)
 
 
 def test_approving_twice_is_refused_and_a_frozen_pack_is_superseded_with_a_reason(data, board, client, draft):
