@@ -1,9 +1,14 @@
 """Chart colours (pure): every colour a chart draws in must stand out from the page at 3:1 or more (WCAG 2.2
-1.4.11, non-text contrast). static/js/charts.js holds the palette for series; the colours a table gives its
-rows (RAG status, the weighting doughnut) are here. tests/reporting/test_charts.py checks both."""
+1.4.11, non-text contrast). The palette for series (the browser's charts in static/js/charts.js and the review
+pack's SVG charts) and the colours a table gives its rows (RAG status, the weighting doughnut) are here;
+charts.js keeps a copy of the series palette. tests/reporting/test_charts.py checks the copy and the
+contrast."""
 
 BACKGROUND = "#ffffff"  # the page and the chart behind every bar and segment
 MIN_CONTRAST = 3.0
+
+# One colour a series, in order: GOV.UK blue, orange (darkened to 3.9:1), green, purple, red, dark grey.
+SERIES_COLOURS = ("#1d70b8", "#d65a00", "#00703c", "#4c2c92", "#d4351c", "#505a5f")
 
 # Red, amber, green, not started: amber darkened from GOV.UK orange (#f47738, 2.8:1 on white) to 3.9:1.
 RAG_COLOURS = ("#d4351c", "#d65a00", "#00703c", "#505a5f")

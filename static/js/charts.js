@@ -10,8 +10,9 @@
 //   - data-chart-colours: one colour a row, for a single series (RAG status, say);
 //   - data-chart-axis: the value axis's title with its unit ("Pounds (£)"); the category axis is titled
 //     with the first column's header.
-// Every colour stands out from the white page at 3:1 or more (WCAG 1.4.11): tests/outcomes/test_charts.py
-// reads PALETTE from this file and checks it with outcomes.charts.contrast_ratio.
+// Every colour stands out from the white page at 3:1 or more (WCAG 1.4.11). PALETTE is a copy of
+// reporting.charts.SERIES_COLOURS (the review pack's SVG charts use it too): tests/reporting/test_charts.py
+// reads it from this file, checks it equals that list, and checks each colour with contrast_ratio.
 (function () {
   "use strict";
 

@@ -32,10 +32,14 @@ def script_palette() -> list[str]:
     return re.findall(r'"(#[0-9a-fA-F]{3,6})"', match.group(1))
 
 
+def test_the_browser_charts_draw_series_in_the_same_colours_as_the_pack():
+    assert script_palette() == list(charts.SERIES_COLOURS)
+
+
 def test_every_chart_colour_stands_out_from_the_page():
     palette = script_palette()
     assert len(palette) == 6
-    colours = {*palette, *charts.RAG_COLOURS, *charts.WEIGHTING_COLOURS}
+    colours = {*palette, *charts.SERIES_COLOURS, *charts.RAG_COLOURS, *charts.WEIGHTING_COLOURS}
     low = {c: round(charts.contrast_ratio(c, charts.BACKGROUND), 2) for c in colours}
     assert {c: r for c, r in low.items() if r < charts.MIN_CONTRAST} == {}
     # the tables draw in these colours
