@@ -23,7 +23,15 @@ from knowsley_sv import caching
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services
-from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, SocialValueModel, Ward
+from outcomes.models import (
+    BoardMembership,
+    Indicator,
+    ModelReview,
+    Organisation,
+    ReviewAction,
+    SocialValueModel,
+    Ward,
+)
 from procurement import delivery
 from procurement.models import Award, Bid, PanelMember, Score, SupplierMember, Tender
 from procurement.selectors.evaluation import evaluated_bids, evaluation_lines
@@ -33,6 +41,10 @@ from procurement.services import contracts as contract_services
 from procurement.services import delivery as delivery_services
 from procurement.services import evaluation as evaluation_services
 from procurement.services import tenders as tender_services
+from reporting import services as pack_services
+from reporting.models import ReviewPack
+from reporting.pack.period import Period
+from reporting.years import financial_year_of
 
 DOMAIN_APPS = ("outcomes", "consultation", "procurement")
 # Printed for local demos; the command refuses to run with DEBUG off.
@@ -96,6 +108,12 @@ PREFERENCES = [30, 20, 15, 10, 10, 15]  # what the demo's residents lean towards
 # The demo's story in days before the day it is loaded: version 1 adopted, the board seated, version 1
 # reviewed and version 2 adopted, all before the first demo tender is drafted.
 V1_ADOPTED, BOARD_SEATED, REVIEW_HELD, V2_ADOPTED = 900, 800, 620, 600
+# The actions the board agreed at its review, and how each stands now.
+REVIEW_ACTIONS = (
+    ("Demo: enter real financial proxies in place of the illustrative ones", ReviewAction.Status.IN_PROGRESS),
+    ("Demo: run the next consultation with paper forms in every library", ReviewAction.Status.DONE),
+    ("Demo: ask suppliers why delivery reports arrive late", ReviewAction.Status.NOT_STARTED),
+)
 TENDER_PERIOD = timedelta(days=30)  # over the minimum tendering period (settings.MINIMUM_TENDER_PERIOD_DAYS)
 DRAFTED_BEFORE_PUBLICATION = timedelta(days=5)
 DEADLINE_BEFORE_START = timedelta(days=45)  # evaluation, award notice and standstill fit in it
@@ -185,6 +203,8 @@ class Command(BaseCommand):
         # Every model of the three domain apps has demo rows, some written with update() or bulk_create: every
         # figure cached from them is stale.
         caching.changed(*(m for app in DOMAIN_APPS for m in apps.get_app_config(app).get_models()))
+        with transaction.atomic():
+            self._review_packs(users)
         self._print_sign_ins()
 
     def _users(self) -> dict[str, User]:
@@ -275,6 +295,36 @@ class Command(BaseCommand):
         )
         SocialValueModel.objects.filter(pk=draft.pk).update(created_at=reviewed, adopted_at=adopted)
         ModelReview.objects.filter(pk=review.pk).update(recorded_at=reviewed)
+
+    def _review_packs(self, users: dict[str, User]) -> None:
+        """The last review's actions; last financial year's pack, approved (frozen) and published; and a draft
+        for this year so far, so a new user sees both."""
+        if ReviewPack.objects.exists():
+            return
+        chair, today = users["board.chair"], timezone.localdate()
+        review = ModelReview.objects.order_by("-held_on").first()
+        owners = {o.name: o for o in Organisation.objects.filter(is_founding_partner=True)} or {
+            o.name: o for o in Organisation.objects.order_by("name")[:3]
+        }
+        names = sorted(owners)
+        for i, (action, status) in enumerate(REVIEW_ACTIONS):
+            services.review_action_save(
+                action=ReviewAction(
+                    review=review,
+                    action=action,
+                    owner=owners[names[i % len(names)]],
+                    due_on=review.held_on + timedelta(days=120 * (i + 1)),
+                    status=status,
+                ),
+                by=chair,
+            )
+        this_year = financial_year_of(today)
+        last_year = pack_services.pack_prepare(
+            period=Period.financial_year(this_year - 1), review=None, by=chair
+        )
+        pack_services.pack_approve(pack=last_year, by=chair)
+        pack_services.pack_publish(pack=last_year, by=chair)
+        pack_services.pack_prepare(period=Period.financial_year(this_year), review=None, by=chair)
 
     def _consultations(self, users: dict[str, User]) -> None:
         """An open and a closed consultation with a few hundred varied responses, and illustrative
