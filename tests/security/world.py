@@ -2,7 +2,9 @@
 need, and a user for each column of the permission table.
 
 - outcomes: version 2 is a draft (started by the board), with an indicator; a review of version 1; an
-  organisation (Gamma Works, which holds a contract) and a board membership.
+  organisation (Gamma Works, which holds a contract) and a board membership; an action on the review's log.
+- reporting: a draft review pack for this financial year (for the review) and last year's pack, approved
+  (frozen) and published.
 - consultation: an open one (with a resident's response, a comment and a contact), a closed one and one
   that opens in five days.
 - procurement: a draft tender; an open tender (published, deadline ahead) with a submitted bid by the holding
@@ -25,11 +27,14 @@ from consultation.models import Comment, WardPopulation
 from knowsley_sv.models import User
 from knowsley_sv.roles import Role
 from outcomes import services as outcome_services
-from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation
+from outcomes.models import BoardMembership, Indicator, ModelReview, Organisation, ReviewAction
 from procurement.models import Bid, Contract, PanelMember, Tender
 from procurement.services import bids as bid_services
 from procurement.services import delivery as delivery_services
 from procurement.services import tenders as tender_services
+from reporting import services as pack_services
+from reporting.pack.period import Period
+from reporting.years import financial_year_of
 
 from ..consultation.helpers import answers, make_consultation
 from ..factories import UserFactory
@@ -79,6 +84,9 @@ class World:
     line: object  # pending line 1.1
     queried: object  # queried line 6.1
     evidence: object
+    action: object = None  # an action on the review's log
+    draft_pack: object = None  # a review pack in preparation (live figures)
+    published_pack: object = None  # a review pack approved (frozen) and published
     extra: dict = field(default_factory=dict)
 
     def values(self) -> dict[str, object]:
@@ -107,6 +115,9 @@ class World:
             "ln": self.line.pk,  # line 1.1 of that period, waiting for checks
             "ql": self.queried.pk,  # line 6.1, queried
             "ev": self.evidence.pk,  # the PDF sent with line 1.1
+            "act": self.action.pk,  # an action on the review
+            "dp": self.draft_pack.pk,  # a draft review pack
+            "pp": self.published_pack.pk,  # an approved and published review pack
         }
 
 
@@ -198,6 +209,20 @@ def build_world(**text) -> World:
     membership = BoardMembership.objects.create(
         person=board, organisation=gamma, started_on=today - timedelta(days=30)
     )
+    action = outcome_services.review_action_save(
+        action=ReviewAction(
+            review=review,
+            action=t("action_text", "Ask residents in Halewood again"),
+            owner=gamma,
+            due_on=today + timedelta(days=90),
+        ),
+        by=board,
+    )
+    year = Period.financial_year(financial_year_of(today))
+    draft_pack = pack_services.pack_prepare(period=year, review=review, by=board)
+    published_pack = pack_services.pack_prepare(period=year.previous(), review=None, by=board)
+    pack_services.pack_approve(pack=published_pack, by=board)
+    published_pack = pack_services.pack_publish(pack=published_pack, by=board)
     return World(
         users=users,
         draft_model=draft_model.version,
@@ -221,6 +246,9 @@ def build_world(**text) -> World:
         line=report.lines.get(kpi=kpis[1]),
         queried=queried,
         evidence=report.lines.get(kpi=kpis[1]).evidence.get(),
+        action=action,
+        draft_pack=draft_pack,
+        published_pack=published_pack,
     )
 
 
