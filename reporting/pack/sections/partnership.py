@@ -122,10 +122,11 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
             members=Count("person", distinct=True), organisations=Count("organisation", distinct=True)
         )
     }
-    by_organisation = list(
-        at_end.values_list("organisation__name", "organisation__sector")
-        .annotate(n=Count("person", distinct=True))
-        .order_by("organisation__name")
+    by_organisation = sorted(  # by name as people read it, whatever the database's collation
+        at_end.values_list("organisation__name", "organisation__sector").annotate(
+            n=Count("person", distinct=True)
+        ),
+        key=lambda row: (row[0].casefold(), row[0]),
     )
     totals = _totals(period)
     in_period = Q(started_on__range=(period.start, period.end)) | Q(

@@ -258,16 +258,12 @@ def closed_in_period(period: Period) -> list[Closed]:
         .select_related("model")  # results() reads the consultation's model's outcomes
         .order_by("closes_at", "pk")
     )
-    splits = {}
-    closed = []
-    for i, consultation in enumerate(found):
-        previous = found[i - 1] if i else None
-        if consultation.closes_at < start:
-            splits[consultation.pk] = cached_results(consultation).proposed_split
-            continue
+    closed, previous, previous_split = [], None, None
+    for consultation in found:
         results = cached_results(consultation)
-        splits[consultation.pk] = results.proposed_split
-        closed.append(Closed(consultation, results, previous, splits[previous.pk] if previous else None))
+        if consultation.closes_at >= start:  # not the one before the period
+            closed.append(Closed(consultation, results, previous, previous_split))
+        previous, previous_split = consultation, results.proposed_split
     return closed
 
 

@@ -90,8 +90,8 @@ def test_the_board_at_the_end_of_the_period(board):
     assert sectors.foot == [["All sectors", 4, 3]]
     assert (sectors.chart, sectors.chart_columns) == ("bar", (1, 2))
     assert organisations.rows == [
+        ["Knowsley Council", "Public sector", 2],  # by name, whatever the case: Council before CVS
         ["Knowsley CVS", "Voluntary and community sector", 1],
-        ["Knowsley Council", "Public sector", 2],
         ["Knowsley Housing Trust", "Housing", 2],
     ]
 
