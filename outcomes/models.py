@@ -1,6 +1,6 @@
 """The Knowsley Social Value Model: versioned outcomes and indicators, the board and its reviews."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -42,6 +42,14 @@ class SocialValueModelQuerySet(models.QuerySet):
 
     def with_last_review(self):
         return self.annotate(last_review_on=models.Max("reviews__held_on"))
+
+    def in_force(self, on: date):
+        """The version in force at the end of a day: adopted on or before it and not superseded by then (at
+        most one, as only one version is adopted at a time)."""
+        after = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+        return self.filter(adopted_at__lt=after).filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gte=after)
+        )
 
 
 class SocialValueModel(models.Model):

@@ -102,7 +102,7 @@ def _field_changes(before: dict, after: dict, names: tuple[str, ...]) -> list[Fi
 
 
 def compare_versions(*, base: dict, draft: dict) -> dict:
-    """What a draft changes from a base version.
+    """What a later version (`draft`: a draft, or any version after `base`) changes from a base version.
 
     Each version is a plain dict: {"title", "statement", "outcomes": {number: {fields..., "indicators":
     {code: {fields...}}}}}. Outcomes match by number and indicators by code.

@@ -40,6 +40,26 @@ def adopted_model() -> SocialValueModel | None:
     return _with_outcomes(SocialValueModel.objects.adopted().with_last_review()).first()
 
 
+def model_in_force(*, on: date) -> SocialValueModel | None:
+    """The version in force at the end of a day, with its outcomes and indicators (three queries)."""
+    return _with_outcomes(SocialValueModel.objects.in_force(on).order_by("-adopted_at", "-version")).first()
+
+
+def last_review(*, on: date) -> ModelReview | None:
+    """The last review held on or before a day, with the version it reviewed and that version's outcomes and
+    indicators (three queries)."""
+    return (
+        ModelReview.objects.filter(held_on__lte=on)
+        .select_related("model")
+        .prefetch_related(
+            Prefetch("model__outcomes", queryset=Outcome.objects.order_by("number")),
+            Prefetch("model__outcomes__indicators", queryset=Indicator.objects.order_by("code")),
+        )
+        .order_by("-held_on", "-id")
+        .first()
+    )
+
+
 def model_version(*, version: int, user) -> SocialValueModel:
     """The version with its outcomes and indicators; raises DoesNotExist if the user may not see it."""
     return _with_outcomes(SocialValueModel.objects.visible_to(user).with_last_review()).get(version=version)
@@ -75,6 +95,12 @@ def model_snapshot(model: SocialValueModel) -> dict:
             for o in model.outcomes.all()
         },
     }
+
+
+def version_changes(*, base: SocialValueModel, after: SocialValueModel) -> dict:
+    """What a later version changes from a base version (rules.compare_versions), both prefetched (no query):
+    a draft against the adopted version, or the version in force now against the one last reviewed."""
+    return rules.compare_versions(base=model_snapshot(base), draft=model_snapshot(after))
 
 
 @dataclass(frozen=True)

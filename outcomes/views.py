@@ -11,7 +11,7 @@ from knowsley_sv.access import RoleRequiredMixin
 from knowsley_sv.roles import Role
 from knowsley_sv.views import ServiceFormView
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import (
     AdoptForm,
     BoardMembershipForm,
@@ -227,11 +227,7 @@ class DraftCompareView(DraftMixin, TemplateView):
     def get_context_data(self, **kwargs):
         draft = selectors.model_version(version=self.draft.version, user=self.request.user)
         base = selectors.adopted_model()
-        comparison = (
-            rules.compare_versions(base=selectors.model_snapshot(base), draft=selectors.model_snapshot(draft))
-            if base
-            else None
-        )
+        comparison = selectors.version_changes(base=base, after=draft) if base else None
         return super().get_context_data(model=draft, base=base, comparison=comparison, **kwargs)
 
 
