@@ -132,7 +132,7 @@ def build(
         actions_section(last_review(before=review.held_on if review else None, as_at=as_at), as_at=as_at)
     ]
     sections += [module.section(period, today=today, now=now) for module in SECTIONS]
-    sections.append(questions.section(period, review=review, today=today, now=now))
+    sections.append(questions.section(period, today=today, now=now))
     this, before = [], []
     for module in SECTIONS:
         if hasattr(module, "headlines"):
