@@ -256,7 +256,7 @@ def _summary(figures: Totals, weights: Weights, low: int, gaps: list[PriorityRow
 
 
 def section(period: Period, *, today: date, now: datetime) -> Section:
-    """The section, in 9 queries (16 when the consultation's results are not cached), whatever the data."""
+    """The section, in 8 queries (15 when the consultation's results are not cached), whatever the data."""
     figures, weights = totals(period), weights_of(weight_counts(period))
     low = low_weights_table(period)
     priorities_tab, gaps = priorities(period, now=now)

@@ -175,7 +175,7 @@ def test_a_period_with_nothing_in_it(data):
 
 def test_query_counts_do_not_grow(data, django_assert_max_num_queries):
     application.section(FY2025, today=TODAY, now=NOW)  # the consultation's results into the cache
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         application.section(FY2025, today=TODAY, now=NOW)
     with django_assert_max_num_queries(2):
         application.headlines(FY2025, today=TODAY)
@@ -186,7 +186,7 @@ def test_query_counts_do_not_grow(data, django_assert_max_num_queries):
     Tender.objects.filter(reference__startswith="BULK").update(
         social_value_weight=5, quality_weight=30, price_weight=65, social_value_justification="Small"
     )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         section = application.section(FY2025, today=TODAY, now=NOW)
     with django_assert_max_num_queries(2):
         application.headlines(FY2025, today=TODAY)
