@@ -221,9 +221,9 @@ class RedContract:
 def red_contracts(contracts: Sequence[ContractStatus], day: date) -> list[RedContract]:
     """The contracts at red with their recovery and latest performance rating. Three queries."""
     red = {c.pk: c for c in contracts if c.status == delivery.RED}
-    mine = commitments(Contract.objects.filter(pk__in=red), reported_by=day)
+    mine = commitments(Contract.objects.filter(pk__in=list(red)), reported_by=day)
     ratings: dict[int, PerformanceRating] = {}
-    for rating in PerformanceRating.objects.filter(contract__in=red, period_end__lte=day).order_by(
+    for rating in PerformanceRating.objects.filter(contract__in=list(red), period_end__lte=day).order_by(
         "contract", "-period_end"
     ):
         ratings.setdefault(rating.contract_id, rating)

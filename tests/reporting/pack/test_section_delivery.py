@@ -335,6 +335,18 @@ def test_a_red_contract_with_its_recovery_and_latest_rating(data):
     assert red.rows[0][5:] == ["None recorded", None, ""]
 
 
+def test_status_on_a_day_counts_only_what_was_reported_by_then(data):
+    # Seen on 31 October 2025: R3 (to 30 November) is not in yet, though verified since.
+    # A (day 123 of 274): A1 4 of 10 × 123/274 = 4.49 amber; A6 3 of 1.80, A3 2 of 0.90 green -> amber.
+    # B (day 61 of 212): nothing reported -> red; a quarter before (31 July) it had not started.
+    october = date(2025, 10, 31)
+    tables = tables_of(delivery.section(FY2025, today=october, now=NOW))
+    assert [row[::2] for row in tables["delivery-rag"].rows][:3] == [["Red", 1], ["Amber", 1], ["Green", 0]]
+    assert [row[2:5] for row in tables["delivery-red_contracts"].rows] == [[D("0.0"), None, TOO_NEW]]
+    # The status on the last quarter end is the same as the RAG table's
+    assert [h[-1] for h in delivery.rag_history(FY2025, today=AFTER).values()] == ["amber", "green"]
+
+
 def test_a_period_with_nothing_in_it(data):
     fy2023 = Period.financial_year(2023)
     section = delivery.section(fy2023, today=AFTER, now=NOW)
