@@ -1,5 +1,7 @@
 """The querysets and sums the dashboard's figures share, and the filters' choices."""
 
+from datetime import date
+
 from django.db.models import DecimalField, F, Max, Min, Q, QuerySet, Sum
 
 from consultation.models import Consultation
@@ -10,6 +12,7 @@ from ..filters import Filters
 from ..years import financial_year_bounds, financial_years_spanning, local_day
 
 MONEY = DecimalField(max_digits=32, decimal_places=4)
+DateRange = tuple[date, date]  # first and last day, both included
 
 
 def year_choices() -> list[int]:
@@ -37,21 +40,28 @@ def outcome_titles() -> dict[int, str]:
     )
 
 
-def contracts_let(filters: Filters) -> QuerySet[Contract]:
-    """Contracts starting in the year, with suppliers of the sector."""
+def _days(filters: Filters, between: DateRange | None) -> DateRange | None:
+    """The days a figure covers: `between` when given (a review pack's period), else the filters' year."""
+    if between is not None:
+        return between
+    return financial_year_bounds(filters.year) if filters.year else None
+
+
+def contracts_let(filters: Filters, *, between: DateRange | None = None) -> QuerySet[Contract]:
+    """Contracts starting in the year (or between the two days), with suppliers of the sector."""
     qs = Contract.objects.all()
-    if filters.year:
-        qs = qs.filter(start_date__range=financial_year_bounds(filters.year))
+    if days := _days(filters, between):
+        qs = qs.filter(start_date__range=days)
     if filters.sector:
         qs = qs.filter(award__bid__supplier__sector=filters.sector)
     return qs
 
 
-def contracts_running(filters: Filters) -> QuerySet[Contract]:
-    """Contracts running at any time in the year, with suppliers of the sector."""
+def contracts_running(filters: Filters, *, between: DateRange | None = None) -> QuerySet[Contract]:
+    """Contracts running at any time in the year (or between the two days), with suppliers of the sector."""
     qs = Contract.objects.all()
-    if filters.year:
-        first, last = financial_year_bounds(filters.year)
+    if days := _days(filters, between):
+        first, last = days
         qs = qs.filter(start_date__lte=last, end_date__gte=first)
     if filters.sector:
         qs = qs.filter(award__bid__supplier__sector=filters.sector)

@@ -1,11 +1,11 @@
 """e. Consultation participation, and f. residents' priorities against how tenders are weighted."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from consultation.models import Consultation
@@ -95,49 +95,77 @@ class Priorities:
         return " ".join(parts)
 
 
-def priorities(filters: Filters, *, titles: Mapping[int, str], now: datetime | None = None) -> Priorities:
-    """The proposed split of the latest closed consultation against the split of tenders published since
-    it closed (not cancelled, with a social value weight above 0), each tender counting in proportion to
-    its estimated value. Outcome filter only. 1 + 7 (consultation results, none when cached) + 2 queries."""
-    now = now or timezone.now()
-    consultation = Consultation.objects.closed(now).order_by("-closes_at", "-pk").first()
-    if consultation is None:
-        return Priorities(None, 0, False, 0, Decimal(0))
-    outcome = cached_results(consultation)  # the public results page's entry in the shared cache
-    split = outcome.proposed_split
-    tenders = (
-        Tender.objects.filter(published_at__gte=consultation.closes_at, social_value_weight__gt=0)
-        .exclude(status=Tender.Status.CANCELLED)
-        .exclude(published_at__isnull=True)
-    )
-    totals = tenders.aggregate(n=Count("id"), value=Sum("estimated_value"))
-    total_value = totals["value"] or Decimal(0)
+@dataclass(frozen=True)
+class TenderSplit:
+    """How a set of tenders split their social value weight across the outcomes, each tender counting in
+    proportion to its estimated value."""
+
+    tenders: int
+    value: Decimal  # Σ estimated value, exact
+    weighted: Mapping[int, Decimal]  # outcome number -> Σ share × estimated value
+
+
+def tender_split(tenders: QuerySet[Tender]) -> TenderSplit:
+    """The value-weighted outcome split of the tenders (those with a social value weight above 0). Two
+    queries."""
+    weighted_tenders = tenders.filter(social_value_weight__gt=0)
+    totals = weighted_tenders.aggregate(n=Count("id"), value=Sum("estimated_value"))
     weighted = dict(
-        OutcomeShare.objects.filter(tender__in=tenders)
+        OutcomeShare.objects.filter(tender__in=weighted_tenders)
         .order_by()
         .values_list("outcome__number")
         .annotate(w=Sum(F("share") * F("tender__estimated_value"), output_field=MONEY))
     )
+    return TenderSplit(totals["n"], totals["value"] or Decimal(0), weighted)
+
+
+def priority_rows(
+    numbers: Iterable[int], *, titles: Mapping[int, str], residents: Mapping[int, int], tenders: TenderSplit
+) -> list[PriorityRow]:
+    """Residents' proposed split beside the tenders' split (% to 0.1), and the gap (tenders − residents) in
+    points to 0.1, worked from the exact tenders' share (pure)."""
     rows = []
-    for n in filters.outcomes:
-        exact = ratio(weighted.get(n) or Decimal(0), total_value)
-        residents = split.get(n) if split else None
+    for n in numbers:
+        exact = ratio(tenders.weighted.get(n) or Decimal(0), tenders.value)
+        mine = residents.get(n) if residents else None
         rows.append(
             PriorityRow(
                 number=n,
                 title=titles.get(n, ""),
-                residents=residents,
+                residents=mine,
                 tenders=None if exact is None else to_tenth(exact),
-                difference=None if exact is None or residents is None else to_tenth(exact - residents),
+                difference=None if exact is None or mine is None else to_tenth(exact - mine),
             )
         )
+    return rows
+
+
+def latest_closed(before: datetime) -> Consultation | None:
+    """The consultation that closed last at or before `before` (one query)."""
+    return Consultation.objects.closed(before).order_by("-closes_at", "-pk").first()
+
+
+def priorities(filters: Filters, *, titles: Mapping[int, str], now: datetime | None = None) -> Priorities:
+    """The proposed split of the latest closed consultation against the split of tenders published since
+    it closed (not cancelled, with a social value weight above 0), each tender counting in proportion to
+    its estimated value. Outcome filter only. 1 + 7 (consultation results, none when cached) + 2 queries."""
+    consultation = latest_closed(now or timezone.now())
+    if consultation is None:
+        return Priorities(None, 0, False, 0, Decimal(0))
+    outcome = cached_results(consultation)  # the public results page's entry in the shared cache
+    split = outcome.proposed_split
+    tenders = tender_split(
+        Tender.objects.filter(published_at__gte=consultation.closes_at)
+        .exclude(status=Tender.Status.CANCELLED)
+        .exclude(published_at__isnull=True)
+    )
     return Priorities(
         consultation=consultation,
         responses=outcome.n_responses,
         has_split=bool(split),
-        tenders=totals["n"],
-        tenders_value=to_pennies(total_value),
-        rows=rows,
+        tenders=tenders.tenders,
+        tenders_value=to_pennies(tenders.value),
+        rows=priority_rows(filters.outcomes, titles=titles, residents=split, tenders=tenders),
     )
 
 

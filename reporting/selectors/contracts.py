@@ -16,7 +16,7 @@ from procurement.models import ContractKPI, DeliveryLine
 
 from ..arithmetic import ratio, to_tenth
 from ..filters import Filters
-from .common import MONEY, contracts_let, contracts_running
+from .common import MONEY, DateRange, contracts_let, contracts_running
 
 SME_SIZES = (Organisation.Size.MICRO, Organisation.Size.SMALL, Organisation.Size.MEDIUM)
 VCSE_SECTORS = (Organisation.Sector.VOLUNTARY, Organisation.Sector.SOCIAL_ENTERPRISE)
@@ -98,8 +98,9 @@ class LocalSpend:
     total: SpendGroup
 
 
-def local_spend(filters: Filters) -> LocalSpend:
-    """Contract value let in the year (sector filter) with local organisations, SMEs and VCSEs. One query."""
+def local_spend(filters: Filters, *, between: DateRange | None = None) -> LocalSpend:
+    """Contract value let in the year, or between the two days (sector filter), with local organisations,
+    SMEs and VCSEs. One query."""
     groups = {
         "local": ("Local organisations", Q(award__bid__supplier__is_local=True)),
         "sme": ("Small and medium-sized enterprises (SMEs)", Q(award__bid__supplier__size__in=SME_SIZES)),
@@ -112,7 +113,7 @@ def local_spend(filters: Filters) -> LocalSpend:
     for key, (_label, condition) in groups.items():
         aggregates[f"n_{key}"] = Count("id", filter=condition)
         aggregates[f"total_{key}"] = Sum("value", filter=condition)
-    row = contracts_let(filters).aggregate(**aggregates)
+    row = contracts_let(filters, between=between).aggregate(**aggregates)
     return LocalSpend(
         groups=[
             SpendGroup(label, row[f"n_{key}"], row[f"total_{key}"] or Decimal(0))
@@ -143,11 +144,22 @@ def contract_status(kpi_statuses: Sequence[str]) -> str:
     return delivery.NOT_STARTED
 
 
-def rag(filters: Filters, *, today: date | None = None) -> list[ContractStatus]:
-    """Every contract running in the year (sector filter) with its status today. Two queries: the contracts,
-    and every KPI with its verified delivery summed in the database; the pro-rata arithmetic is pure."""
+def rag(
+    filters: Filters,
+    *,
+    today: date | None = None,
+    between: DateRange | None = None,
+    reported_by: date | None = None,
+) -> list[ContractStatus]:
+    """Every contract running in the year, or between the two days (sector filter), with its status today.
+    With `reported_by`, only delivery reported for periods ending on or before that day counts (a review
+    pack's status on a past day); else all verified delivery. Two queries: the contracts, and every KPI with
+    its verified delivery summed in the database; the pro-rata arithmetic is pure."""
     today = today or timezone.localdate()
-    contracts = contracts_running(filters)
+    contracts = contracts_running(filters, between=between)
+    counted = Q(lines__status=DeliveryLine.Status.VERIFIED)
+    if reported_by is not None:
+        counted &= Q(lines__report__period_end__lte=reported_by)
     rows = list(
         contracts.order_by("award__tender__reference").values_list(
             "pk", "award__tender__reference", "award__tender__title", "award__bid__supplier__name"
@@ -156,7 +168,7 @@ def rag(filters: Filters, *, today: date | None = None) -> list[ContractStatus]:
     statuses: dict[int, list[str]] = defaultdict(list)
     for contract_id, committed, start, end, delivered in (
         ContractKPI.objects.filter(contract__in=contracts)
-        .annotate(delivered=Sum("lines__quantity", filter=Q(lines__status=DeliveryLine.Status.VERIFIED)))
+        .annotate(delivered=Sum("lines__quantity", filter=counted))
         .values_list("contract_id", "committed", "contract__start_date", "contract__end_date", "delivered")
     ):
         expected = delivery.expected_to_date(committed, start, end, today)

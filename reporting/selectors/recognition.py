@@ -21,7 +21,7 @@ from procurement.models import Contract, ContractKPI
 
 from ..arithmetic import percent, to_pennies
 from ..filters import OUTCOME_NUMBERS
-from .common import committed_value, delivered_value, verified
+from .common import DateRange, committed_value, delivered_value, verified
 from .social_value import OutcomeValue, nonzero
 
 
@@ -66,13 +66,28 @@ class OrganisationValue:
         return percent(self.delivered, self.expected)
 
 
-def recognition(*, sector: str | None = None, today: date | None = None) -> list[OrganisationValue]:
+def recognition(
+    *, sector: str | None = None, today: date | None = None, between: DateRange | None = None
+) -> list[OrganisationValue]:
     """Every organisation with a contract: contracts, their value, £ committed, £ expected by today and £
-    delivered (verified), all years. Three queries."""
+    delivered (verified), all years. With `between` (a review pack's period), only the contracts running
+    between the two days count, and only delivery reported for periods ending between them. Three queries."""
     today = today or timezone.localdate()
     organisations = Organisation.objects.filter(bids__award__contract__isnull=False)
     kpis = ContractKPI.objects.all()
     lines = verified()
+    if between:
+        first, last = between
+        # One filter() call, so the counts and sums below join the same (running) contracts.
+        organisations = Organisation.objects.filter(
+            bids__award__contract__start_date__lte=last, bids__award__contract__end_date__gte=first
+        )
+        kpis = kpis.filter(contract__start_date__lte=last, contract__end_date__gte=first)
+        lines = lines.filter(
+            report__period_end__range=between,
+            kpi__contract__start_date__lte=last,
+            kpi__contract__end_date__gte=first,
+        )
     if sector:
         organisations = organisations.filter(sector=sector)
         kpis = kpis.filter(contract__award__bid__supplier__sector=sector)
