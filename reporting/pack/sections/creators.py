@@ -135,11 +135,14 @@ def _summary(rows: Sequence[OrganisationValue], delivering: int, day: date) -> l
         ]
     n = len(rows)
     sectors = by_sector(rows)
-    some = f"{delivering:,}" if delivering else "None"
+    some = (
+        f"{delivering:,} of them had verified delivery"
+        if delivering
+        else "Not one of them had verified delivery"
+    )
     paragraphs = [
         f"{n:,} organisation{'' if n == 1 else 's'} held contracts running in this period, from "
-        f"{len(sectors)} sector{'' if len(sectors) == 1 else 's'}. {some} of them had verified delivery "
-        "reported for periods ending in it.",
+        f"{len(sectors)} sector{'' if len(sectors) == 1 else 's'}. {some} reported for periods ending in it.",
     ]
     top = max(rows, key=lambda r: (r.delivered, r.name))
     if top.delivered:

@@ -349,7 +349,7 @@ def red_contracts_table(rows: Sequence[RedContract], day: date) -> Table:
                 r.now,
                 r.before,
                 r.recovery,
-                r.rating or "None recorded",
+                r.rating or "No rating recorded",
                 r.rating_period_end,
                 r.rating_notes,
             ]

@@ -141,7 +141,7 @@ def illustrative_note(rows: list[list]) -> str:
     with_proxy = [row for row in rows if row[4] is not None]
     n = sum(1 for row in with_proxy if row[6])
     if not n:
-        which = "None of these proxies is illustrative."
+        which = "No proxy here is illustrative."
     elif n == 1:
         which = f"1 of these {len(with_proxy):,} proxies is illustrative."
     else:

@@ -88,7 +88,7 @@ def test_only_delivery_reported_for_periods_ending_in_the_period_counts(data):
     section = creators.section(year, today=AFTER, now=NOW)
     assert [row[6] for row in section.tables[0].rows] == [D("0.00"), D("0.00")]
     assert section.summary == [
-        "2 organisations held contracts running in this period, from 2 sectors. None of them had verified "
+        "2 organisations held contracts running in this period, from 2 sectors. Not one of them had verified "
         "delivery reported for periods ending in it."
     ]
     assert creators.headlines(year, today=AFTER)[0].value == 0

@@ -332,7 +332,7 @@ def test_a_red_contract_with_its_recovery_and_latest_rating(data):
     # Without any rating recorded
     PerformanceRating.objects.all().delete()
     red = tables_of(delivery.section(FY2025, today=AFTER, now=NOW))["delivery-red_contracts"]
-    assert red.rows[0][5:] == ["None recorded", None, ""]
+    assert red.rows[0][5:] == ["No rating recorded", None, ""]
 
 
 def test_status_on_a_day_counts_only_what_was_reported_by_then(data):

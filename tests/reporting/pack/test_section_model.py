@@ -190,7 +190,7 @@ def test_no_change_when_the_version_reviewed_is_still_in_force(data):
         ("3.4", D("1.00")),
         ("6.3", D("245.00")),
     ]
-    assert result.tables[0].note.endswith("None of these proxies is illustrative.")
+    assert result.tables[0].note.endswith("No proxy here is illustrative.")
     assert [h.value for h in section_model.headlines(FY2025, today=TODAY)] == [24, 2]
 
 
