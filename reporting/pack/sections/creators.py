@@ -77,11 +77,14 @@ def organisations_table(rows: Sequence[OrganisationValue], day: date) -> Table:
     )
 
 
-def sector_table(rows: Sequence[SectorValue], day: date, *, key: str) -> Table:
-    """£ committed, expected and delivered by the suppliers' sector (the delivery section has it too)."""
+def sector_table(
+    rows: Sequence[SectorValue], day: date, *, key: str, caption: str = "Social value by sector"
+) -> Table:
+    """£ committed, expected and delivered by the suppliers' sector (the delivery section has it too, under a
+    caption of its own: two tables named alike would be two landmarks of the same name)."""
     return Table(
         key=key,
-        caption="Social value by sector",
+        caption=caption,
         columns=[
             Column("sector", "Sector"),
             Column("organisations", "Organisations", COUNT),

@@ -434,7 +434,9 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
         tables=[
             indicators_table(_keyed([_total(s) for s in sums]), day),
             outcomes_table(sums, outcome_titles(), day),
-            creators.sector_table(sectors, day, key=f"{KEY}-sectors"),
+            creators.sector_table(
+                sectors, day, key=f"{KEY}-sectors", caption="Social value in £, by the suppliers' sector"
+            ),
             replace(
                 local_spend_table(spend),
                 key=f"{KEY}-local_spend",

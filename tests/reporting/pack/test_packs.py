@@ -289,3 +289,13 @@ def test_a_pack_cannot_start_in_the_future(board):
     later = timezone.localdate() + timedelta(days=400)
     with pytest.raises(Exception, match="on or before today"):
         services.pack_prepare(period=Period.financial_year(later.year), review=None, by=board)
+
+
+def test_every_table_of_a_pack_has_a_key_and_a_caption_of_its_own(data, board, client, draft):
+    """Keys name the downloads; captions name each table's scrolling region (two alike: one landmark
+    twice)."""
+    client.force_login(board)
+    figures = client.get(draft.get_absolute_url()).context["figures"]
+    tables = [t for s in figures.sections for t in s.tables]
+    assert len({t.key for t in tables}) == len(tables)
+    assert len({t.caption for t in tables}) == len(tables)
