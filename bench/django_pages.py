@@ -16,4 +16,7 @@ def pages(targets: dict) -> dict[str, tuple[str | None, str]]:
             targets["commissioner_user"],
             f"/tenders/{targets['tender_reference']}/report/",
         ),
+        # A draft review pack for the last financial year: live figures, kept in the shared cache.
+        "review pack (draft)": (targets["board_user"], f"/model/reviews/packs/{targets['pack_pk']}/"),
+        "review pack PDF (draft)": (targets["board_user"], f"/model/reviews/packs/{targets['pack_pk']}/pdf/"),
     }

@@ -352,6 +352,10 @@ def main() -> None:
         f"submissions stored: {sub['stored']}, refused: {sub['refused']}; "
         f"queries per journey step: {journey_queries}"
     )
+    print(
+        "first request with the cache empty (Django test client, one process), ms: "
+        + ", ".join(f"{name} {ms:,.0f}" for name, ms in counts["cold ms"].items())
+    )
     out = BENCH / "results" / f"{args.label}.json"
     out.write_text(json.dumps({"targets": targets, "counts": counts, "raw": raw, "rows": rows}, indent=1))
     log(f"wrote {out}")
