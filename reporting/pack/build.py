@@ -126,7 +126,7 @@ def build(
     """The pack for `period`, worked out now from the data as it is."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    as_at = min(today, period.end)
+    as_at = period.last_day(today)
     previous = period.previous()
     sections = [
         actions_section(last_review(before=review.held_on if review else None, as_at=as_at), as_at=as_at)

@@ -37,6 +37,10 @@ class Period:
         year = financial_year_of(self.start)
         return year if (self.start, self.end) == financial_year_bounds(year) else None
 
+    def last_day(self, today: date) -> date:
+        """The last day the pack can report on: the period's end, or today while the period runs on."""
+        return min(today, self.end)
+
     def previous(self) -> "Period":
         """The period before, for year on year: the financial year before, or as many days just before."""
         if (year := self.financial_year_of) is not None:

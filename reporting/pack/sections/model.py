@@ -190,24 +190,26 @@ def _comparison(model: SocialValueModel, end: date) -> tuple[str, Table | None]:
 
 
 def section(period: Period, *, today: date, now: datetime) -> Section:
-    """The version in force at the period's end, what changed since the last review, and its indicators.
-    Six queries: the version (three) and the last review (three); three when no version was in force."""
+    """The version in force at the period's end (today, while it runs on), what changed since the last review,
+    and its indicators. Six queries: the version (three) and the last review (three); three when no version
+    was in force."""
     result = Section(key=KEY, title=TITLE)
-    model = outcome_selectors.model_in_force(on=period.end)
+    on = period.last_day(today)
+    model = outcome_selectors.model_in_force(on=on)
     if model is None:
-        result.summary = [NO_VERSION.format(day=formatting.day(period.end))]
+        result.summary = [NO_VERSION.format(day=formatting.day(on))]
         return result
     rows = indicator_rows(model)
     result.summary = [
         IN_FORCE.format(
             version=model.version,
-            day=formatting.day(period.end),
+            day=formatting.day(on),
             adopted=formatting.day(local_day(model.adopted_at)),
             indicators=f"{len(rows):,}",
             with_proxy=f"{sum(1 for row in rows if row[4] is not None):,}",
         )
     ]
-    text, changes = _comparison(model, period.end)
+    text, changes = _comparison(model, on)
     result.summary.append(text)
     result.tables = [*([changes] if changes else []), indicators_table(rows)]
     return result
@@ -217,7 +219,7 @@ def headlines(period: Period, *, today: date) -> list[Headline]:
     """The version in force at the period's end: its indicators, and those with a financial proxy (None when
     no version was in force). One query."""
     counts = (
-        SocialValueModel.objects.in_force(period.end)
+        SocialValueModel.objects.in_force(period.last_day(today))
         .order_by("-adopted_at", "-version")
         .annotate(
             n=Count("outcomes__indicators"),

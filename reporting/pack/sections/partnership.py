@@ -100,13 +100,13 @@ def changes_table(found: list[Change]) -> Table:
 
 
 # --- Reads ----------------------------------------------------------------------------------------------
-def _at_end(period: Period):
-    return BoardMembership.objects.current(on=period.end)
+def _at_end(period: Period, today: date):
+    return BoardMembership.objects.current(on=period.last_day(today))
 
 
-def _totals(period: Period) -> tuple[int, int]:
-    """Members and organisations on the board at the period's end (one query)."""
-    row = _at_end(period).aggregate(
+def _totals(period: Period, today: date) -> tuple[int, int]:
+    """Members and organisations on the board at the period's end, or today while it runs on (one query)."""
+    row = _at_end(period, today).aggregate(
         members=Count("person", distinct=True), organisations=Count("organisation", distinct=True)
     )
     return row["members"], row["organisations"]
@@ -115,7 +115,7 @@ def _totals(period: Period) -> tuple[int, int]:
 def section(period: Period, *, today: date, now: datetime) -> Section:
     """The board at the period's end by sector and organisation, and who joined and left in it. Four
     queries."""
-    at_end = _at_end(period).order_by()
+    at_end = _at_end(period, today).order_by()
     by_sector = {
         sector: (members, organisations)
         for sector, members, organisations in at_end.values_list("organisation__sector").annotate(
@@ -128,7 +128,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
         ),
         key=lambda row: (row[0].casefold(), row[0]),
     )
-    totals = _totals(period)
+    totals = _totals(period, today)
     in_period = Q(started_on__range=(period.start, period.end)) | Q(
         ended_on__range=(period.start, period.end)
     )
@@ -136,7 +136,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
         list(BoardMembership.objects.filter(in_period).select_related("person", "organisation")), period
     )
     members, organisations = totals
-    day = formatting.day(period.end)
+    day = formatting.day(period.last_day(today))
     summary = [
         AT_END.format(
             day=day,
@@ -160,7 +160,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
 
 def headlines(period: Period, *, today: date) -> list[Headline]:
     """Members and organisations on the board at the period's end. One query."""
-    members, organisations = _totals(period)
+    members, organisations = _totals(period, today)
     return [
         Headline("board_members", "Board members at the end of the period", COUNT, members),
         Headline("board_organisations", "Organisations on the board", COUNT, organisations),

@@ -20,10 +20,10 @@ COLUMNS = [Column("question", "Question"), Column("figures", "The figures behind
 def gather(period: Period, *, today: date, now: datetime) -> list[rules.Question]:
     """Every question the rules ask of the period's figures, in the order of RULES. A fixed number of queries
     (each section's reads; the consultations' results come from the shared cache)."""
-    as_at = min(today, period.end)
+    as_at = period.last_day(today)
     _table, priorities = application.priorities(period, now=now)
     titles = {row.number: row.title for row in priorities}
-    model = outcome_selectors.model_in_force(on=period.end)
+    model = outcome_selectors.model_in_force(on=as_at)
     indicators = [(i.code, i.name) for o in model.outcomes.all() for i in o.indicators.all()] if model else []
     offered = set(
         OfferedIndicator.objects.filter(tender__in=application.published(period)).values_list(
@@ -43,10 +43,8 @@ def gather(period: Period, *, today: date, now: datetime) -> list[rules.Question
         ),
         *rules.red_for_quarters(delivery.rag_history(period, today=today)),
     ]
-    start, after = period.moments()
-    for closed in residents.closed_in_period(period):  # with the one closed before the period: left out
-        if start <= closed.consultation.closes_at < after:
-            questions += rules.thin_wards(closed.results.by_ward, closed.consultation.title)
+    for closed in residents.closed_in_period(period, now=now):
+        questions += rules.thin_wards(closed.results.by_ward, closed.consultation.title)
     questions += rules.review_overdue(outcome_selectors.review_status(today=as_at).due_on, as_at)
     return questions
 

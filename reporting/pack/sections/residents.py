@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, Subquery
+from django.utils import timezone
 
 from consultation.models import Consultation
 from consultation.selectors import PREFER_NOT_TO_SAY, Results, cached_results
@@ -242,19 +243,20 @@ def consultation_part(item: Closed) -> tuple[list[str], list[Table]]:
 
 
 # --- Reads ----------------------------------------------------------------------------------------------
-def _closed_in(period: Period):
+def _closed_in(period: Period, now: datetime):
+    """Closed in the period, and by now: a consultation still open at the period's end is not."""
     start, after = period.moments()
-    return Q(closes_at__gte=start, closes_at__lt=after)
+    return Q(closes_at__gte=start, closes_at__lt=after, closes_at__lte=now)
 
 
-def closed_in_period(period: Period) -> list[Closed]:
+def closed_in_period(period: Period, *, now: datetime | None = None) -> list[Closed]:
     """The consultations closed in the period, oldest first, each with its results and the consultation
     before it (the latest closed before it, in the period or not). 1 query, then 7 for each consultation's
     results and 7 for the one closed last before the period (none for results already in the shared cache)."""
     start, _after = period.moments()
     before = Consultation.objects.filter(closes_at__lt=start).order_by("-closes_at", "-pk").values("pk")[:1]
     found = list(
-        Consultation.objects.filter(_closed_in(period) | Q(pk=Subquery(before)))
+        Consultation.objects.filter(_closed_in(period, now or timezone.now()) | Q(pk=Subquery(before)))
         .select_related("model")  # results() reads the consultation's model's outcomes
         .order_by("closes_at", "pk")
     )
@@ -271,7 +273,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
     """Every consultation closed in the period: its paragraphs and its three tables (channels, wards,
     priorities). Queries as closed_in_period: 1, and 7 for each consultation's results not yet cached."""
     result = Section(key=KEY, title=TITLE)
-    closed = closed_in_period(period)
+    closed = closed_in_period(period, now=now)
     if not closed:
         result.summary = [NONE_CLOSED]
         return result
@@ -288,7 +290,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
 
 def headlines(period: Period, *, today: date) -> list[Headline]:
     """Consultations closed in the period and their responses, suspected duplicates left out. One query."""
-    counts = Consultation.objects.filter(_closed_in(period)).aggregate(
+    counts = Consultation.objects.filter(_closed_in(period, timezone.now())).aggregate(
         consultations=Count("id", distinct=True),
         responses=Count("responses", filter=Q(responses__is_suspected_duplicate=False)),
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from consultation.models import Allocation, Response
-from knowsley_sv import caching
+from knowsley_sv import caching, formatting
 from knowsley_sv.models import AuditEvent
 from knowsley_sv.roles import Role
 from outcomes.models import ModelReview, ReviewAction
@@ -22,7 +22,9 @@ from procurement.models import DeliveryLine, Tender
 from reporting import services
 from reporting.models import ReviewPack
 from reporting.pack.period import Period
+from reporting.pack.sections import model, partnership, residents
 
+from ...consultation.helpers import make_consultation
 from ...factories import UserFactory
 from ...pdf import pdf_tags
 from ..dataset import _tender, aware, bulk_contracts
@@ -299,3 +301,18 @@ def test_every_table_of_a_pack_has_a_key_and_a_caption_of_its_own(data, board, c
     tables = [t for s in figures.sections for t in s.tables]
     assert len({t.key for t in tables}) == len(tables)
     assert len({t.caption for t in tables}) == len(tables)
+
+
+def test_a_period_still_running_reports_to_today_not_its_end(board, adopted_model):
+    """A pack for this financial year so far: a consultation that closes later in the period has not closed
+    yet, and the model and the board are as they are today, not as they may be at the period's end."""
+    today, now = timezone.localdate(), timezone.now()
+    period = Period(today - timedelta(days=60), today + timedelta(days=60), "These four months")
+    make_consultation(slug="closed-last-week", closed=True)
+    make_consultation(slug="closes-next-month")  # open now, closes in 30 days: inside the period
+    closed = residents.closed_in_period(period, now=now)
+    assert [c.consultation.slug for c in closed] == ["closed-last-week"]
+    assert {h.key: h.value for h in residents.headlines(period, today=today)}["consultations_closed"] == 1
+    day = formatting.day(today)
+    assert f"in force on {day}" in model.section(period, today=today, now=now).summary[0]
+    assert day in partnership.section(period, today=today, now=now).summary[0]
