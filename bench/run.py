@@ -353,8 +353,10 @@ def main() -> None:
         f"queries per journey step: {journey_queries}"
     )
     print(
-        "first request with the cache empty (Django test client, one process), ms: "
-        + ", ".join(f"{name} {ms:,.0f}" for name, ms in counts["cold ms"].items())
+        "one request each (Django test client, one process), ms, first with the cache empty / second: "
+        + ", ".join(
+            f"{name} {ms:,.0f} / {counts['warm ms'][name]:,.0f}" for name, ms in counts["cold ms"].items()
+        )
     )
     out = BENCH / "results" / f"{args.label}.json"
     out.write_text(json.dumps({"targets": targets, "counts": counts, "raw": raw, "rows": rows}, indent=1))

@@ -26,7 +26,7 @@ from ...selectors.consultations import Priorities, PriorityRow, latest_closed, p
 from ...tables.base import COUNT, MONEY_GBP, PERCENT, Column, Table
 from ...tables.dashboard import priorities_table
 from ..period import Period
-from .base import Headline, Section
+from .base import SHOWN, Headline, Section
 
 KEY = "application"
 TITLE = "How the model was applied"
@@ -130,6 +130,7 @@ def low_weights_table(period: Period) -> Table:
     )
     return Table(
         key=f"{KEY}-low_weights",
+        shown=SHOWN,
         caption=f"Tenders weighting social value under {LOW_WEIGHT}%",
         columns=[
             Column("reference", "Reference"),

@@ -5,6 +5,10 @@ from decimal import Decimal
 
 from ...tables.base import Table
 
+# The page and the PDF show a long table's first rows (red contracts, organisations: hundreds at scale, and
+# seconds of rendering); its download has every row.
+SHOWN = 25
+
 
 @dataclass
 class Section:

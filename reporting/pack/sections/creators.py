@@ -18,7 +18,7 @@ from ...selectors.common import verified
 from ...selectors.recognition import OrganisationValue, SectorValue, by_sector, recognition
 from ...tables.base import COUNT, MONEY_GBP, YES_NO, Column, Link, Table
 from ..period import Period
-from .base import Headline, Section
+from .base import SHOWN, Headline, Section
 
 KEY = "creators"
 TITLE = "Who created social value"
@@ -52,6 +52,7 @@ def _sum(rows: Sequence, name: str) -> Decimal:
 def organisations_table(rows: Sequence[OrganisationValue], day: date) -> Table:
     return Table(
         key=f"{KEY}-organisations",
+        shown=SHOWN,
         caption="Social value by organisation",
         columns=[
             Column("organisation", "Organisation"),

@@ -29,7 +29,7 @@ from ...tables.base import COUNT, DATE, MONEY_GBP, OUTCOME, PERCENT, Column, Tab
 from ...tables.dashboard import local_spend_table, rag_table
 from ..period import Period
 from . import creators
-from .base import Headline, Section
+from .base import SHOWN, Headline, Section
 from .delivery_rules import (
     FALLING_BEHIND,
     RECOVERING,
@@ -329,6 +329,7 @@ def red_contracts_table(rows: Sequence[RedContract], day: date) -> Table:
     before = formatting.day(quarter_before(day))
     return Table(
         key=f"{KEY}-red_contracts",
+        shown=SHOWN,
         caption=f"Contracts at red on {formatting.day(day)}",
         columns=[
             Column("contract", "Contract"),

@@ -11,7 +11,7 @@ from ...tables.base import Column, Table
 from .. import questions as rules
 from ..period import Period
 from . import application, delivery, residents
-from .base import Section
+from .base import SHOWN, Section
 
 KEY = "questions"
 COLUMNS = [Column("question", "Question"), Column("figures", "The figures behind it"), Column("rule", "Rule")]
@@ -57,6 +57,7 @@ def _table(key: str, caption: str, questions: list[rules.Question], *, public: b
         rows=[[q.question, q.figures, rules.RULES[q.rule][0]] for q in questions],
         empty="The rules ask no question of this period's figures.",
         public=public,
+        shown=SHOWN,
     )
 
 
