@@ -7,7 +7,8 @@ from django.db.models.deletion import Collector
 
 from . import caching, services
 from .audit import unsealed
-from .models import AuditEvent, User
+from .models import AuditEvent, Notification, User
+from .notifications import retry_failed
 
 
 def _many_to_many(model: type[models.Model]) -> list[type[models.Model]]:
@@ -123,3 +124,22 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return unsealed(super().get_queryset(request))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Every message sent and how its email went; failures can be sent again."""
+
+    list_display = ("created_at", "recipient", "kind", "subject", "status", "attempts", "last_error")
+    list_filter = ("status", "kind")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected failed messages again")
+    def send_again(self, request, queryset):
+        with transaction.atomic():
+            n = retry_failed(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request, f"{n} message{'' if n == 1 else 's'} queued to send again.", messages.SUCCESS
+        )

@@ -59,3 +59,47 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class Notification(models.Model):
+    """A message to a person: listed on their Messages page the moment it is made, and sent by email by a task
+    on the queue (knowsley_sv.notifications). Each send is recorded: queued, sent or failed, with the attempts
+    and the last error an administrator sees."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=60, help_text="What the message is about: panel_added, bid_received …")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, help_text="The page the message is about, as a path")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["status"], name="notification_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "sent", "failed"]),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="sent", sent_at__isnull=False) | ~models.Q(status="sent"),
+                name="%(app_label)s_%(class)s_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} (to {self.recipient_id}, {self.status})"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("messages/", views.MessagesView.as_view(), name="messages"),
     path("", include("reporting.urls")),
     path("", include("outcomes.urls")),
     path("", include("consultation.urls")),

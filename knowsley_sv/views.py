@@ -3,14 +3,16 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
 from . import services
 from .access import user_has_role
 from .forms import SignInForm, add_service_errors
+from .models import Notification
 from .retention_apply import retention_schedule
 from .roles import Role
 
@@ -97,3 +99,17 @@ class ServiceFormView(FormView):
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(result if isinstance(result, str) else result.get_absolute_url())
+
+
+class MessagesView(LoginRequiredMixin, ListView):
+    """Every message the service sent the person signed in, newest first: nothing depends on email
+    arriving."""
+
+    template_name = "pages/messages.html"
+    context_object_name = "notifications"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).only(
+            "subject", "body", "url", "created_at", "status"
+        )

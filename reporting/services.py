@@ -10,6 +10,8 @@ from django.utils import timezone
 from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
+from knowsley_sv.notifications import notify
+from knowsley_sv.roles import Role
 from outcomes.models import ModelReview
 
 from .models import ReviewPack
@@ -54,7 +56,23 @@ def pack_prepare(*, period: Period, review: ModelReview | None, by: User) -> Rev
     pack.save()
     caching.changed(ReviewPack)
     audit_record(actor=by, action="pack.prepare", target=pack, after=_facts(pack))
+    _tell_the_board(pack, by)
     return pack
+
+
+def _tell_the_board(pack: ReviewPack, by: User) -> None:
+    """Every board member hears that a pack is ready for them to read and approve (one query)."""
+    board = User.objects.filter(groups__name=Role.BOARD_MEMBER, is_active=True).distinct()
+    notify(
+        board,
+        kind="pack_ready",
+        subject=f"A review pack is ready to approve: {pack.period_label}",
+        body=(
+            f"{by.get_full_name() or by.username} has prepared the review pack for {pack.period_text}. Its "
+            "figures stay live until the board approves it for the meeting."
+        ),
+        url=pack.get_absolute_url(),
+    )
 
 
 def period_of(pack: ReviewPack) -> Period:
@@ -129,6 +147,7 @@ def pack_supersede(*, pack: ReviewPack, reason: str, by: User) -> ReviewPack:
         after={**_facts(pack), "reason": reason, "superseded_by": successor.pk},
     )
     audit_record(actor=by, action="pack.prepare", target=successor, after=_facts(successor))
+    _tell_the_board(successor, by)
     return successor
 
 

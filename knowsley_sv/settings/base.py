@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "consultation",
     "procurement",
     "reporting",  # above the three domain apps: reads across them (STYLE.md)
+    "django_tasks",
+    "django_tasks_db",  # the queue's table; `manage.py db_worker` runs its tasks
     "axes",  # sign-in throttling; last, so its admin sits after ours
 ]
 
@@ -296,3 +298,31 @@ DATA_PROTECTION_OFFICER = {
         "DJANGO_DPO_ADDRESS", "Knowsley Council, Municipal Buildings, Archway Road, Huyton, L36 9UX"
     ),
 }
+
+
+# --- Background tasks and email (issue 17) ------------------------------------------------------------------
+# Tasks go on a queue in the database (django-tasks' database backend): enqueued in the transaction of the
+# write that causes them, run by `manage.py db_worker` (any number of workers, on any number of machines). In
+# local development they run at once, in the request, so `make demo` needs no worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if DEBUG
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# Email: printed to the console in local development; SMTP from these settings otherwise.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Knowsley Social Value <no-reply@localhost>")
+# The address every message links back to (emails are sent outside a request).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

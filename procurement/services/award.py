@@ -3,14 +3,16 @@ award notice that starts the standstill."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from knowsley_sv import caching
+from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
+from knowsley_sv.notifications import Message, notify_each
 
 from .. import rules
-from ..models import Award, Bid, Tender
+from ..models import Award, Bid, SupplierMember, Tender
 from ..selectors.evaluation import evaluation
 from .evaluation import NOT_A_BID_HERE, evaluating_tender
 from .tenders import locked_tender
@@ -141,4 +143,30 @@ def award_notice_publish(*, tender: Tender, by: User, now=None) -> Award:
         after={"published": now.isoformat(), "standstill_ends": award.standstill_ends.isoformat()},
     )
     caching.changed(Award)
+    _tell_bidders(tender, award)
     return award
+
+
+def _tell_bidders(tender: Tender, award: Award) -> None:
+    """Every member of each organisation that bid hears the decision, with a link to its own assessment
+    summary and the standstill's end (three queries whatever the number of bids)."""
+    bids = {b.supplier_id: b for b in Bid.objects.filter(tender=tender, status=Bid.Status.SUBMITTED)}
+    members = SupplierMember.objects.filter(organisation_id__in=list(bids)).select_related("user")
+    ends = formatting.day(award.standstill_ends, weekday=True)
+    notify_each(
+        "award_decision",
+        [
+            Message(
+                member.user,
+                f"The award decision for {tender.reference}",
+                (
+                    f"The council has decided who wins {tender.reference}: {tender.title}. Your assessment "
+                    "summary says how your bid scored against each criterion and why.\n\n"
+                    f"The standstill period ends on {ends}. The contract is not entered into before it "
+                    "has ended."
+                ),
+                reverse("procurement:summary", args=[tender.reference, bids[member.organisation_id].pk]),
+            )
+            for member in members
+        ],
+    )

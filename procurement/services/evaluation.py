@@ -3,11 +3,13 @@ submission, and the commissioner's moderation into consensus scores."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from knowsley_sv import caching
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
+from knowsley_sv.notifications import notify
 from knowsley_sv.roles import Role
 
 from .. import rules
@@ -70,6 +72,16 @@ def panel_add(*, tender: Tender, evaluator: User, by: User) -> PanelMember:
         tender.save(update_fields=["status"])
     audit_record(actor=by, action="panel.add", target=tender, after={"evaluator": evaluator.username})
     caching.changed(PanelMember, Tender)
+    notify(
+        [evaluator],
+        kind="panel_added",
+        subject=f"You are on the evaluation panel for {tender.reference}",
+        body=(
+            f"{_name(by)} has added you to the panel that evaluates {tender.reference}: {tender.title}.\n\n"
+            "Before you see any bid, you will be asked to declare whether you have a conflict of interest."
+        ),
+        url=reverse("procurement:evaluate", args=[tender.reference]),
+    )
     return member
 
 

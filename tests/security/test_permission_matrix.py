@@ -57,6 +57,7 @@ TABLE = [
     ("/privacy/",                                        200, 200, 200, 200, 200, 200, 200, 200, 200),
     ("/sign-in/",                                        200, 302, 302, 302, 302, 302, 302, 302, 302),
     ("/sign-out/",                                       405, 405, 405, 405, 405, 405, 405, 405, 405),
+    ("/messages/",                                     LOGIN, 200, 200, 200, 200, 200, 200, 200, 200),
     # the board's dashboard, also open to commissioners; recognition is public
     ("/dashboard/",                                    LOGIN, 403, 403, 403, 200, 200, 403, 200, 403),
     ("/dashboard/social_value.csv",                    LOGIN, 403, 403, 403, 200, 200, 403, 200, 403),
