@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django_tasks import task
 
+from . import caching
 from .models import Notification, User
 
 ERROR_LENGTH = 300
@@ -50,6 +51,7 @@ def notify_each(kind: str, messages: Iterable[Message]) -> list[Notification]:
         Notification(recipient=m.recipient, kind=kind, subject=m.subject, body=m.body, url=m.url)
         for m in unique.values()
     )
+    caching.changed(Notification)  # the one write, announced as every service announces its own
     _enqueue([n.pk for n in made])
     return made
 
