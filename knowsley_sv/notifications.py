@@ -72,7 +72,7 @@ def _email(notification: Notification) -> EmailMultiAlternatives:
     link = _link(notification.url)
     text = f"{notification.body}\n\n{link}\n\nKnowsley Social Value\n"
     html = (
-        f'{linebreaks(notification.body)}<p><a href="{escape(link)}">{escape(link)}</a></p>'
+        f'{linebreaks(notification.body, autoescape=True)}<p><a href="{escape(link)}">{escape(link)}</a></p>'
         "<p>Knowsley Social Value</p>"
     )
     email = EmailMultiAlternatives(subject=notification.subject, body=text, to=[notification.recipient.email])

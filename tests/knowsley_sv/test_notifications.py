@@ -41,9 +41,13 @@ def test_a_message_is_listed_and_emailed_once_with_a_link_back(django_capture_on
     html, kind = email.alternatives[0]
     assert kind == "text/html" and '<a href="https://sv.knowsley.example/tenders/KSV-1/">' in html
     assert email.extra_headers["Message-ID"] == f"<notification-{made.pk}@knowsley-social-value>"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([person], kind="test", subject="S", body="Tender <script>x</script> & co", url="/x/")
+    html = mail.outbox[-1].alternatives[0][0]
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in html and "<script>" not in html
 
     assert send_notification.call(made.pk) == "skipped"  # a task run twice sends nothing the second time
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_nothing_is_sent_for_a_change_rolled_back(django_capture_on_commit_callbacks):
