@@ -7,11 +7,13 @@ from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from knowsley_sv import caching
+from knowsley_sv import caching, formatting
 from knowsley_sv.audit import audit_record
 from knowsley_sv.models import User
+from knowsley_sv.notifications import notify
 from knowsley_sv.roles import Role
 
 from .. import delivery
@@ -246,6 +248,18 @@ def line_query(*, line: DeliveryLine, by: User, question: str, now=None) -> Deli
     line.reviewed_by, line.reviewed_at = by, now or timezone.now()
     line.save(update_fields=["status", "question", "reviewed_by", "reviewed_at"])
     _record_check(line, by, "delivery.query", question=question)
+    contract = line.report.contract
+    notify(
+        [m.user for m in SupplierMember.objects.filter(organisation_id=contract.award.bid.supplier_id)],
+        kind="line_queried",
+        subject=f"A question about your delivery report for {contract.award.tender.reference}",
+        body=(
+            f"The council has a question about line {line.kpi.code} of your report for the period ending "
+            f"{formatting.day(line.report.period_end)}:\n\n{question}\n\n"
+            "Answer it, and correct the figure if it needs correcting."
+        ),
+        url=reverse("procurement:line_answer", args=[contract.pk, line.pk]),
+    )
     return line
 
 
@@ -284,6 +298,19 @@ def line_answer(
         after={"kpi": line.kpi.code, "quantity": str(quantity), "answer": line.answer, "files": len(files)},
     )
     caching.changed(DeliveryLine, Evidence)
+    contract = line.report.contract
+    tender = contract.award.tender
+    notify(
+        tender.commissioners.filter(is_active=True),
+        kind="query_answered",
+        subject=f"An answer about the delivery report for {tender.reference}",
+        body=(
+            f"The supplier has answered your question about line {line.kpi.code} of the report for the "
+            f"period ending {formatting.day(line.report.period_end)}. The line is waiting for you to "
+            "check it again."
+        ),
+        url=reverse("procurement:line_review", args=[contract.pk, line.pk]),
+    )
     return line
 
 

@@ -3,6 +3,7 @@ submission, and the commissioner's moderation into consensus scores."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -264,6 +265,22 @@ def scores_submit(*, tender: Tender, by: User, now=None) -> PanelMember:
     member.save(update_fields=["submitted_at"])
     audit_record(actor=by, action="score.submit", target=tender, after={"evaluator": by.username})
     caching.changed(PanelMember)
+    # Everyone still to act: a seat not yet declared, or free of conflict and not yet submitted.
+    waiting = PanelMember.objects.filter(tender=tender).filter(
+        Q(declaration=PanelMember.Declaration.PENDING)
+        | Q(declaration=PanelMember.Declaration.NO_CONFLICT, submitted_at__isnull=True)
+    )
+    if not waiting.exists():
+        notify(
+            tender.commissioners.filter(is_active=True),
+            kind="panel_submitted",
+            subject=f"Every evaluator has submitted scores for {tender.reference}",
+            body=(
+                f"Every evaluator on the panel for {tender.reference}: {tender.title} has submitted their "
+                "scores. The panel can now moderate them."
+            ),
+            url=reverse("procurement:panel", args=[tender.reference]),
+        )
     return member
 
 

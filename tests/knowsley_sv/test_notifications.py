@@ -4,22 +4,33 @@ that tell people what happened: an evaluator added to a panel, the award decisio
 pack ready for the board."""
 
 import smtplib
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from knowsley_sv.models import Notification
+from knowsley_sv.models import Notification, User
 from knowsley_sv.notifications import notify, retry_failed, send_notification, send_queued
 from knowsley_sv.roles import Role
+from procurement.models import DeliveryLine
+from procurement.services import delivery as delivery_services
 from reporting import services as pack_services
 from reporting.pack.period import Period
 
 from ..factories import UserFactory
-from ..procurement.helpers import bids_by_supplier, contracted_tender, panel_of, worked_example_tender
+from ..procurement.helpers import (
+    bids_by_supplier,
+    contracted_tender,
+    panel_of,
+    score_as,
+    worked_example_tender,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +186,50 @@ def test_on_the_database_queue_the_task_is_a_row_of_the_same_transaction_and_a_w
     assert made.status == Notification.Status.SENT and len(mail.outbox) == 1
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)  # nothing left to do
     assert len(mail.outbox) == 1
+
+
+def test_a_query_goes_to_the_supplier_and_its_answer_to_the_commissioners(
+    django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    commissioner = UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
+    contract = contracted_tender(commissioner)
+    supplier = User.objects.get(username="supplier-gamma-works")
+    kpi = contract.kpis.order_by("pk").first()
+    delivery_services.delivery_report_save(
+        contract=contract,
+        period_start=date(2027, 4, 1),
+        by=supplier,
+        lines={kpi.pk: delivery_services.LineEntry(Decimal(3), "Payroll", [])},
+        now=timezone.make_aware(datetime(2027, 7, 5, 9)),
+    )
+    line = DeliveryLine.objects.get(kpi=kpi)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_services.line_query(line=line, by=commissioner, question="Which <payroll>?")
+    (asked,) = Notification.objects.filter(kind="line_queried")
+    assert asked.recipient == supplier
+    assert asked.url == f"/contracts/{contract.pk}/lines/{line.pk}/answer/"
+    assert "Which <payroll>?" in asked.body and "30 June 2027" in asked.body
+
+    pdf = SimpleUploadedFile("june.pdf", b"%PDF-1.4 payroll", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery_services.line_answer(
+            line=line, by=supplier, answer="June's", quantity=Decimal(3), files=[pdf]
+        )
+    (answered,) = Notification.objects.filter(kind="query_answered")
+    assert answered.recipient == commissioner
+    assert answered.url == f"/contracts/{contract.pk}/lines/{line.pk}/review/"
+    assert {e.to[0] for e in mail.outbox} >= {supplier.email, commissioner.email}
+
+
+def test_the_commissioners_hear_when_the_last_evaluator_submits(django_capture_on_commit_callbacks):
+    commissioner = UserFactory(username="commissioner", roles=[Role.COMMISSIONER])
+    tender = worked_example_tender(commissioner)
+    first, second = panel_of(tender, commissioner, count=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        score_as(tender, first)
+    assert not Notification.objects.filter(kind="panel_submitted").exists()  # one still scoring
+    with django_capture_on_commit_callbacks(execute=True):
+        score_as(tender, second)
+    (done,) = Notification.objects.filter(kind="panel_submitted")
+    assert done.recipient == commissioner and done.url == f"/tenders/{tender.reference}/panel/"
