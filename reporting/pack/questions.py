@@ -16,6 +16,8 @@ from outcomes.rules import is_review_overdue
 from procurement.delivery import RED
 
 from ..arithmetic import to_tenth
+from .words import listing as _listed
+from .words import plural as _plural
 
 GAP_THRESHOLD = Decimal(10)  # percentage points
 RED_QUARTERS = 2
@@ -45,15 +47,6 @@ def _outcome(number: int, titles: Mapping[int, str]) -> str:
 
 def _indicator(code: str, name: str) -> str:
     return f"indicator {code}, {name}" if name else f"indicator {code}"
-
-
-def _listed(names: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C" (GOV.UK style: no serial comma)."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def weight_gaps(

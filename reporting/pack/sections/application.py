@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -25,9 +26,12 @@ from ...selectors.common import outcome_titles
 from ...selectors.consultations import Priorities, PriorityRow, latest_closed, priority_rows, tender_split
 from ...tables.base import COUNT, MONEY_GBP, PERCENT, Column, Table
 from ...tables.dashboard import priorities_table
+from .. import words
 from ..period import Period
 from .base import SHOWN, Headline, Section
 
+# "1 tender", "No tenders": the summary's counts.
+plural = partial(words.plural, no_for_zero=True)
 KEY = "application"
 TITLE = "How the model was applied"
 LOW_WEIGHT = 10  # a weight under this needs a recorded justification (DESIGN §5.1)
@@ -48,13 +52,6 @@ def median(counts: Mapping[int, int]) -> Decimal | None:
         middle += [value for position in sorted(wanted) if seen <= position < seen + n]
         seen += n
     return to_tenth(Decimal(sum(middle)) / len(middle))
-
-
-def plural(n: int, one: str, many: str) -> str:
-    """ "1 tender", "2 tenders", "No tenders" (pure)."""
-    if n == 0:
-        return f"No {many}"
-    return f"{n:,} {one if n == 1 else many}"
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,6 @@ MONEY_COLUMNS = [
 ]
 
 
-def as_at(period: Period, today: date) -> date:
-    """The day the figures are taken on: the period's last day, or today while the period is running."""
-    return min(today, period.end)
-
-
 def money_note(day: date) -> str:
     """What the three £ columns count, for every table that has them."""
     return (
@@ -114,7 +109,7 @@ def sector_table(
 
 def figures(period: Period, *, today: date) -> list[OrganisationValue]:
     """Every organisation with a contract running in the period, with its £ for the period. Three queries."""
-    return recognition(today=as_at(period, today), between=(period.start, period.end))
+    return recognition(today=period.last_day(today), between=(period.start, period.end))
 
 
 def organisations_delivering(period: Period) -> int:
@@ -159,7 +154,7 @@ def _summary(rows: Sequence[OrganisationValue], delivering: int, day: date) -> l
 
 def section(period: Period, *, today: date, now: datetime) -> Section:
     """The section, in 4 queries whatever the data."""
-    day = as_at(period, today)
+    day = period.last_day(today)
     rows = figures(period, today=today)
     return Section(
         key=KEY,

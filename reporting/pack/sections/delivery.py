@@ -28,6 +28,7 @@ from ...selectors.recognition import by_sector
 from ...tables.base import COUNT, DATE, MONEY_GBP, OUTCOME, PERCENT, Column, Table
 from ...tables.dashboard import local_spend_table, rag_table
 from ..period import Period
+from ..words import plural as _count
 from . import creators
 from .base import SHOWN, Headline, Section
 from .delivery_rules import (
@@ -45,7 +46,6 @@ from .delivery_rules import (
 
 KEY = "delivery"
 TITLE = "What was promised and delivered"
-as_at = creators.as_at
 
 
 # --- Reads -------------------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def rag_history(period: Period, *, today: date) -> dict[str, list[str]]:
     """Contract reference -> its RAG (procurement.delivery's constants) at each quarter end from the
     contract's start to the as-at day, oldest first, for the contracts running in the period. Three
     queries."""
-    day = as_at(period, today)
+    day = period.last_day(today)
     contracts = running(period)
     mine = commitments(contracts, reported_by=day)
     return {
@@ -197,7 +197,7 @@ def indicator_totals(period: Period, *, today: date) -> dict[str, IndicatorTotal
     """Indicator code -> committed, expected by the as-at day and delivered (verified, reports for periods
     ending in the period), in its units and in £, for the contracts running in the period; by outcome and
     code. Two queries."""
-    return _keyed([_total(s) for s in _indicator_sums(period, as_at(period, today))])
+    return _keyed([_total(s) for s in _indicator_sums(period, period.last_day(today))])
 
 
 def _keyed(totals: Sequence[IndicatorTotal]) -> dict[str, IndicatorTotal]:
@@ -372,10 +372,6 @@ def local_group(spend: LocalSpend) -> SpendGroup:
     return spend.groups[0]
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def _summary(sums, statuses, spend, red: Sequence[RedContract], day: date) -> list[str]:
     if not statuses:
         return ["No contract was running in this period."]
@@ -421,7 +417,7 @@ def _summary(sums, statuses, spend, red: Sequence[RedContract], day: date) -> li
 
 def section(period: Period, *, today: date, now: datetime) -> Section:
     """The section, in 12 queries whatever the data."""
-    day = as_at(period, today)
+    day = period.last_day(today)
     between = (period.start, period.end)
     sums = _indicator_sums(period, day)
     spend = local_spend(Filters(), between=between)
@@ -455,7 +451,7 @@ def section(period: Period, *, today: date, now: datetime) -> Section:
 
 def headlines(period: Period, *, today: date) -> list[Headline]:
     """£ committed and delivered, the local share and the contracts at red. Five queries."""
-    day = as_at(period, today)
+    day = period.last_day(today)
     between = (period.start, period.end)
     sums = _indicator_sums(period, day)
     spend = local_spend(Filters(), between=between)

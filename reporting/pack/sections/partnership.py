@@ -15,6 +15,7 @@ from outcomes.models import BoardMembership, Organisation
 
 from ...tables.base import COUNT, DATE, Column, Table
 from ..period import Period
+from ..words import plural
 from .base import Headline, Section
 
 KEY, TITLE = "partnership", "The partnership"
@@ -26,10 +27,6 @@ CHANGES = "In the period, {joined} joined and {left} left."
 
 
 # --- Pure -----------------------------------------------------------------------------------------------
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 @dataclass(frozen=True)
 class Change:
     kind: str  # JOINED or LEFT

@@ -21,6 +21,7 @@ from knowsley_sv import formatting
 from ...arithmetic import to_tenth
 from ...tables.base import COUNT, OUTCOME, PERCENT, POINTS, Column, Table
 from ..period import Period
+from ..words import listing, plural
 from .base import Headline, Section
 
 KEY, TITLE = "residents", "What residents said"
@@ -47,15 +48,6 @@ NO_RESPONSE = 'The board has not yet published its response to {title} ("you sai
 
 
 # --- Pure arithmetic and wording ------------------------------------------------------------------------
-def listing(items: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def to_share(value: float | None) -> Decimal | None:
     """A mean of points out of 100 (a float from consultation.aggregation) as a % to one decimal place, half
     up, read as it prints (so 12.25 is 12.3)."""

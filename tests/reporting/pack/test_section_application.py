@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from procurement.models import Tender
 from reporting.pack.period import Period
 from reporting.pack.sections import application
-from reporting.pack.sections.application import Weights, median, plural, weights_of
+from reporting.pack.sections.application import Weights, median, weights_of
+from reporting.pack.words import plural
 
 from ..dataset import aware, bulk_contracts
 
@@ -51,7 +52,11 @@ def test_median_agrees_with_the_statistics_module(weights):
 
 def test_no_weights():
     assert weights_of({}) == Weights(None, None, None)
-    assert [plural(0, "tender", "tenders"), plural(1, "tender", "tenders"), plural(1200, "a", "b")] == [
+    assert [
+        plural(0, "tender", "tenders", no_for_zero=True),
+        plural(1, "tender", "tenders"),
+        plural(1200, "a", "b"),
+    ] == [
         "No tenders",
         "1 tender",
         "1,200 b",

@@ -21,6 +21,7 @@ from outcomes.models import Ward
 from reporting.pack.period import Period
 from reporting.pack.sections import residents
 from reporting.pack.sections.base import Headline
+from reporting.pack.words import listing
 from reporting.tables.base import COUNT
 
 from ...factories import UserFactory
@@ -220,7 +221,7 @@ def test_the_first_consultation_has_nothing_to_compare_with(consultations):
     assert result.summary[:3] == [
         "1 consultation closed in this period: Before 2025.",
         "Before 2025 closed on 1 February 2025 with 10 responses.",
-        f"Too few responses to show for 15 wards: {residents.listing([w.name for w in d.wards])}.",
+        f"Too few responses to show for 15 wards: {listing([w.name for w in d.wards])}.",
     ]
     assert (
         result.summary[3]
@@ -268,8 +269,8 @@ def test_the_period_takes_consultations_closing_from_its_first_moment_to_its_las
 
 
 def test_pure_wording():
-    assert residents.listing(["A"]) == "A"
-    assert residents.listing(["A", "B", "C"]) == "A, B and C"
+    assert listing(["A"]) == "A"
+    assert listing(["A", "B", "C"]) == "A, B and C"
     assert residents.split_change({1: 30, 2: 70}, {1: 40, 2: 60}) == {1: -10, 2: 10}
     assert residents.split_change({1: 30}, {}) == {} and residents.split_change({}, {1: 30}) == {}
     assert residents.largest_change({1: -10, 2: 10, 3: 5}) == (1, -10)  # equals: the lower outcome
